@@ -1,0 +1,97 @@
+"""API plumbing shared by every app: pagination and error responses.
+
+Every error body has the same shape: {"detail": a sentence for people,
+"code": a stable word for programs, "field": the field at fault (optional),
+"errors": {field: [messages]} for validation errors (optional)}.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+logger = logging.getLogger("docreg.api")
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    errors = serializers.DictField(required=False, child=serializers.JSONField())
+    duplicates = serializers.ListField(required=False, child=serializers.DictField())
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    descriptions = {
+        400: "Invalid input",
+        401: "Not authenticated",
+        403: "Not allowed",
+        404: "Not found or not visible to you",
+        409: "Conflicts with the current state",
+    }
+    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
+
+
+def _first_message(errors: Any) -> str:
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            message = _first_message(value)
+            if message:
+                return message if key in {"non_field_errors", "detail"} else f"{key}: {message}"
+    if isinstance(errors, list):
+        for item in errors:
+            message = _first_message(item)
+            if message:
+                return message
+    return str(errors) if errors else ""
+
+
+def _first_code(codes: Any) -> str:
+    if isinstance(codes, dict):
+        codes = next(iter(codes.values()), "invalid")
+    if isinstance(codes, list):
+        return _first_code(codes[0]) if codes else "invalid"
+    return str(codes)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Turns every error a client can cause into a 4xx with the body above."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(detail=as_serializer_error(exc))
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity error answered with 409: %s", exc)
+        return Response(
+            {"detail": _("The change conflicts with existing records; reload and try again."), "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, APIException):
+        return response
+    if isinstance(exc, ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        response.data = {
+            "detail": _first_message(errors) or _("Invalid input."),
+            "code": "invalid",
+            "errors": errors,
+        }
+    elif isinstance(response.data, dict):
+        response.data = {"detail": str(response.data.get("detail", "")), "code": _first_code(exc.get_codes())}
+    return response

@@ -1,0 +1,1 @@
+"""Deliveries, reporting obligations and submissions (see the dispatch issue)."""

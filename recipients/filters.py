@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
+from core.time import office_today
+from recipients.models import Organization, OrganizationLevel, OrganizationSystem
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Name, abbreviation or code, without diacritics"))
+    system = django_filters.ChoiceFilter(choices=OrganizationSystem.choices)
+    level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    abbreviation = django_filters.CharFilter(lookup_expr="iexact")
+    active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
+
+    class Meta:
+        model = Organization
+        fields = ["q", "system", "level", "parent", "abbreviation", "active"]
+
+    def filter_q(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        for word in fold(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_active(self, queryset: QuerySet[Organization], name: str, value: bool | None) -> QuerySet[Organization]:
+        if value is None:
+            return queryset
+        active = Organization.objects.active_on(office_today()).values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)

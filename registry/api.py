@@ -1,0 +1,218 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from core.api import error_responses
+from core.errors import DomainError
+from recipients.models import User
+from registry.filters import DocumentFilter
+from registry.models import Direction, Document, DocumentType, Register
+from registry.selectors import document_get, document_list, document_type_list, register_get, register_list
+from registry.serializers import (
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    DocumentTypeSerializer,
+    DocumentUpdateSerializer,
+    IssueSerializer,
+    RegisterCreateSerializer,
+    RegisterSerializer,
+    RegisterUpdateSerializer,
+    WithdrawSerializer,
+)
+from registry.services import (
+    document_create_draft,
+    document_delete_draft,
+    document_issue,
+    document_register_incoming,
+    document_update,
+    document_withdraw,
+    register_create,
+    register_update,
+)
+
+INCOMING_ONLY = ("notation", "issued_on", "sender", "sender_name", "received_at", "confirm_duplicate")
+LINE_FIELDS = ("addressees", "distribution", "references")
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet[DocumentType]):
+    """The document types of Decree 30 (State) and 36-HD/VPTW (Party)."""
+
+    serializer_class = DocumentTypeSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[DocumentType]:
+        return document_type_list()
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: RegisterSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: RegisterSerializer, **error_responses(401, 404)}),
+)
+class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Register]):
+    """Registers (sổ) and their numbering policies."""
+
+    serializer_class = RegisterSerializer
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["owner", "direction", "system", "is_active"]
+
+    def get_queryset(self) -> QuerySet[Register]:
+        return register_list(user=_user(self.request))
+
+    @extend_schema(
+        request=RegisterCreateSerializer, responses={201: RegisterSerializer, **error_responses(400, 401, 403)}
+    )
+    def create(self, request: Request) -> Response:
+        serializer = RegisterCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        register = register_create(actor=_user(request), **serializer.validated_data)
+        return Response(RegisterSerializer(register).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=RegisterUpdateSerializer,
+        responses={200: RegisterSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        register = register_get(user=_user(request), pk=int(pk))
+        serializer = RegisterUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        register = register_update(register=register, actor=_user(request), **serializer.validated_data)
+        return Response(RegisterSerializer(register).data)
+
+
+def _restrict_querysets(serializer: BaseSerializer[Any], user: User) -> None:
+    """Registers and referenced documents must be ones the user can see."""
+    fields = serializer.fields  # type: ignore[attr-defined]
+    if "register" in fields:
+        fields["register"].queryset = register_list(user=user)
+    if "references" in fields:
+        fields["references"].child.fields["target"].queryset = document_list(user=user)
+
+
+def _split_lines(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data.pop(name) for name in LINE_FIELDS if name in data}
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: DocumentSerializer(many=True), **error_responses(400, 401)}),
+    retrieve=extend_schema(responses={200: DocumentSerializer, **error_responses(401, 404)}),
+)
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Document]):
+    """Outgoing documents (drafts until issued) and received documents."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Document]:
+        return document_list(user=_user(self.request))
+
+    def _respond(self, document: Document, code: int = status.HTTP_200_OK) -> Response:
+        fresh = document_get(user=_user(self.request), pk=document.pk)
+        return Response(DocumentSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=DocumentCreateSerializer,
+        responses={201: DocumentSerializer, **error_responses(400, 401, 403, 409)},
+        description=_(
+            "In an outgoing register: creates a draft. In an incoming register: registers a received document "
+            "and gives it the next arrival number; a duplicate (same number, notation and issuer) is answered "
+            "with 409 `duplicate_incoming` unless `confirm_duplicate` is true."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        user = _user(request)
+        serializer = DocumentCreateSerializer(data=request.data)
+        _restrict_querysets(serializer, user)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        register = data.pop("register")
+        lines = _split_lines(data)
+        if register.direction == Direction.OUTGOING:
+            misplaced = sorted(name for name in INCOMING_ONLY if name in data and name != "confirm_duplicate")
+            if misplaced:
+                raise DomainError(
+                    _("These fields apply only to received documents: %(fields)s.") % {"fields": ", ".join(misplaced)},
+                    field=misplaced[0],
+                )
+            data.pop("confirm_duplicate", None)
+            if "doc_type" not in data:
+                raise DomainError(_("Choose the document type."), field="doc_type")
+            document = document_create_draft(register=register, actor=user, **lines, **data)
+        else:
+            if lines.pop("addressees", None) or lines.pop("distribution", None):
+                raise DomainError(_("Addressees and distribution are recorded for outgoing documents only."))
+            document = document_register_incoming(register=register, actor=user, **lines, **data)
+        return self._respond(document, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DocumentUpdateSerializer,
+        responses={200: DocumentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        description=_(
+            "Drafts can be edited freely. After issue only the register-book columns (pages, copies, file copy, "
+            "date transferred, received by, note) change, each change recorded in the audit trail; received "
+            "documents also accept corrections of what was transcribed. The number never changes."
+        ),
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        user = _user(request)
+        document = document_get(user=user, pk=int(pk))
+        serializer = DocumentUpdateSerializer(data=request.data, partial=True)
+        _restrict_querysets(serializer, user)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        lines = _split_lines(changes)
+        if "issuer_name" in changes and document.direction != Direction.INCOMING:
+            raise DomainError(
+                _("The issuer of an outgoing document is its register's organization."), field="issuer_name"
+            )
+        document = document_update(document=document, actor=user, changes=changes, **lines)
+        return self._respond(document)
+
+    @extend_schema(responses={204: None, **error_responses(401, 403, 404, 409)})
+    def destroy(self, request: Request, pk: str) -> Response:
+        document_delete_draft(document=document_get(user=_user(request), pk=int(pk)), actor=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=IssueSerializer,
+        responses={200: DocumentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        description=_("Gives the draft the next number of its register's sequence, its notation and its date."),
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk: str) -> Response:
+        serializer = IssueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_issue(
+            document=document_get(user=_user(request), pk=int(pk)),
+            actor=_user(request),
+            issued_on=serializer.validated_data.get("issued_on"),
+        )
+        return self._respond(document)
+
+    @extend_schema(
+        request=WithdrawSerializer,
+        responses={200: DocumentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        description=_("Withdraws (thu hồi) the document; it keeps its number and is frozen."),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = document_withdraw(
+            document=document_get(user=_user(request), pk=int(pk)),
+            actor=_user(request),
+            reason=serializer.validated_data["reason"],
+        )
+        return self._respond(document)

@@ -1,0 +1,30 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Direction, Document, DocumentStatus
+from registry.selectors import filter_by_notation, search_documents
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search notation, subject, body, issuer, signer and addressees")
+    )
+    notation = django_filters.CharFilter(method="filter_notation", label=_("Number and notation"))
+    doc_type = django_filters.CharFilter(field_name="doc_type__code", label=_("Document type code"))
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
+    issuer = django_filters.NumberFilter(field_name="issuer_id", label=_("Issuer (organization id)"))
+    register = django_filters.NumberFilter(field_name="register_id", label=_("Register id"))
+    issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("Issued on or after"))
+    issued_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte", label=_("Issued on or before"))
+
+    class Meta:
+        model = Document
+        fields = ["q", "notation", "doc_type", "direction", "status", "issuer", "register", "issued_from", "issued_to"]
+
+    def filter_q(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
+        return search_documents(queryset, value)
+
+    def filter_notation(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
+        return filter_by_notation(queryset, value)

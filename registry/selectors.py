@@ -1,0 +1,90 @@
+"""Reads of registers and documents, scoped to what the user may see."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from core.text import fold
+from recipients.models import Role, User
+from recipients.selectors import user_scope_organization_ids
+from registry.models import (
+    DistributionEntry,
+    Document,
+    DocumentAddressee,
+    DocumentReference,
+    DocumentStatus,
+    DocumentType,
+    Register,
+)
+from registry.notation import NotationError, parse_notation
+
+SENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED, DocumentStatus.WITHDRAWN)
+
+
+def document_type_list() -> QuerySet[DocumentType]:
+    return DocumentType.objects.all()
+
+
+def register_list(*, user: User) -> QuerySet[Register]:
+    registers = Register.objects.select_related("owner")
+    scope = user_scope_organization_ids(user)
+    return registers if scope is None else registers.filter(owner_id__in=scope)
+
+
+def register_get(*, user: User, pk: int) -> Register:
+    try:
+        return register_list(user=user).get(pk=pk)
+    except Register.DoesNotExist:
+        raise NotFound(_("No register %(id)s that you can see.") % {"id": pk}) from None
+
+
+def visible_documents(documents: QuerySet[Document], *, user: User) -> QuerySet[Document]:
+    """Clerks and leaders see the registers of their organization and the
+    bodies below it; reporters their own organization's. Everyone sees issued
+    documents addressed to their organization by name."""
+    scope = user_scope_organization_ids(user)
+    if scope is None:
+        return documents
+    addressed = Exists(DocumentAddressee.objects.filter(document=OuterRef("pk"), organization_id=user.organization_id))
+    own = Q(register__owner_id__in=scope)
+    if user.role == Role.REPORTER:
+        # Reporters work on answers, not on their organization's drafts.
+        own &= ~Q(status=DocumentStatus.DRAFT)
+    return documents.filter(own | (addressed & Q(status__in=SENT_STATUSES)))
+
+
+def document_list(*, user: User) -> QuerySet[Document]:
+    documents = Document.objects.select_related(
+        "register", "register__owner", "doc_type", "issuer", "issued_by", "withdrawn_by"
+    ).prefetch_related(
+        Prefetch("addressees", queryset=DocumentAddressee.objects.order_by("position")),
+        Prefetch("distribution", queryset=DistributionEntry.objects.order_by("position")),
+        Prefetch("references", queryset=DocumentReference.objects.order_by("position", "id")),
+        "attachments",
+    )
+    return visible_documents(documents, user=user)
+
+
+def document_get(*, user: User, pk: int) -> Document:
+    try:
+        return document_list(user=user).get(pk=pk)
+    except Document.DoesNotExist:
+        raise NotFound(_("No document %(id)s that you can see.") % {"id": pk}) from None
+
+
+def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """Every word of the query, folded (no case, no diacritics, đ→d), must occur
+    in the document's folded text."""
+    for word in fold(query).split():
+        documents = documents.filter(search_text__contains=word)
+    return documents
+
+
+def filter_by_notation(documents: QuerySet[Document], text: str) -> QuerySet[Document]:
+    """Exact match on the canonical notation when the text parses (“Số 7-CT/TU”
+    finds 07-CT/TU); otherwise a case-insensitive substring match."""
+    try:
+        canonical = parse_notation(text).format()
+    except NotationError:
+        return documents.filter(notation__icontains=text.strip())
+    return documents.filter(notation=canonical)

@@ -1,0 +1,32 @@
+"""Every write to registers and documents goes through these functions: they
+check the actor and the rules, write in one transaction, record an audit
+event, and send domain events after commit."""
+
+from registry.services.documents import (
+    AddresseeInput,
+    DistributionInput,
+    ReferenceInput,
+    document_create_draft,
+    document_delete_draft,
+    document_update,
+    document_withdraw,
+)
+from registry.services.incoming import document_register_incoming, incoming_duplicates
+from registry.services.issuing import document_issue
+from registry.services.registers import register_create, register_set_opening_number, register_update
+
+__all__ = [
+    "AddresseeInput",
+    "DistributionInput",
+    "ReferenceInput",
+    "document_create_draft",
+    "document_delete_draft",
+    "document_issue",
+    "document_register_incoming",
+    "document_update",
+    "document_withdraw",
+    "incoming_duplicates",
+    "register_create",
+    "register_set_opening_number",
+    "register_update",
+]
