@@ -25,14 +25,15 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # Serves the app with the demo data; a task worker runs beside the server and
-# stops with it.
+# stops with it. DEBUG defaults on here so runserver serves static files.
+run: export DEBUG ?= 1
 run: seed
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker & \
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -29,17 +29,17 @@ def organization(db: Any):
 
 @pytest.fixture
 def clerk(organization: Any) -> User:
-    return UserFactory(organization=organization, role=Role.CLERK, username="vanthu_test")
+    return UserFactory.create(organization=organization, role=Role.CLERK, username="vanthu_test")
 
 
 @pytest.fixture
 def leader(organization: Any) -> User:
-    return UserFactory(organization=organization, role=Role.LEADER, username="lanhdao_test")
+    return UserFactory.create(organization=organization, role=Role.LEADER, username="lanhdao_test")
 
 
 @pytest.fixture
 def register(organization: Any) -> Register:
-    return RegisterFactory(owner=organization, name="Sổ văn bản đi")
+    return RegisterFactory.create(owner=organization, name="Sổ văn bản đi")
 
 
 @pytest.fixture

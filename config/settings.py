@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "core",
     "recipients",
@@ -206,8 +207,17 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: offices often have no open internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AddresseeKindEnum": "registry.models.AddresseeKind",
+        "DistributionKindEnum": "registry.models.DistributionKind",
+        "OrganizationSystemEnum": "recipients.models.OrganizationSystem",
+        "NotationSystemEnum": "registry.models.NotationSystem",
+    },
 }
 
 LOGGING = {

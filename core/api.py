@@ -33,7 +33,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
     field = serializers.CharField(required=False)
-    errors = serializers.DictField(required=False, child=serializers.JSONField())
+    # DRF collects declared fields before they can shadow Serializer.errors.
+    errors = serializers.DictField(required=False, child=serializers.JSONField())  # type: ignore[assignment]
     duplicates = serializers.ListField(required=False, child=serializers.DictField())
 
 

@@ -16,14 +16,17 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-def clean_text(value: str, *, field: str, multiline: bool = False, max_length: int | None = None) -> str:
+def clean_text(
+    value: str, *, label: str, field: str | None = None, multiline: bool = False, max_length: int | None = None
+) -> str:
     """NFC, trimmed, free of control characters; single-line text has its runs of
-    whitespace collapsed. Raises DomainError naming the field otherwise."""
+    whitespace collapsed. Otherwise raises DomainError: the message names the
+    field by its `label` (for people), `field` is its API name (for programs)."""
     if not isinstance(value, str):
-        raise DomainError(_("%(field)s must be text.") % {"field": field}, field=field)
+        raise DomainError(_("%(field)s must be text.") % {"field": label}, field=field)
     if _CONTROL.search(value):
         raise DomainError(
-            _("%(field)s contains control characters (such as NUL) that are not allowed.") % {"field": field},
+            _("%(field)s contains control characters (such as NUL) that are not allowed.") % {"field": label},
             field=field,
         )
     value = nfc(value)
@@ -35,7 +38,7 @@ def clean_text(value: str, *, field: str, multiline: bool = False, max_length: i
     if max_length is not None and len(value) > max_length:
         raise DomainError(
             _("%(field)s is too long: %(length)d characters, at most %(max)d allowed.")
-            % {"field": field, "length": len(value), "max": max_length},
+            % {"field": label, "length": len(value), "max": max_length},
             field=field,
         )
     return value

@@ -104,7 +104,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer, **error_responses(401)})
     def get(self, request: Request) -> Response:
-        user = User.objects.select_related("organization").filter(pk=request.user.pk).first()
+        user = User.objects.select_related("organization").filter(pk=_user(request).pk).first()
         if user is None:
             raise NotFound("")
         return Response(MeSerializer(user).data)

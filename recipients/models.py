@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -191,7 +191,6 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
 
-    objects: UserManager["User"] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

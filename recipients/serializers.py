@@ -36,7 +36,10 @@ class OrganizationWriteSerializer(serializers.Serializer[Organization]):
     level = serializers.ChoiceField(choices=OrganizationLevel.choices)
     short_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    # DRF collects declared fields before they can shadow Field.parent.
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
     header_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
     header_parent_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
     place = serializers.CharField(max_length=80, required=False, allow_blank=True)

@@ -50,28 +50,32 @@ def require_admin(actor: User, what: str) -> None:
         raise PermissionDenied(_("Only an administrator can %(what)s.") % {"what": what})
 
 
-def clean_abbreviation(value: str, *, field: str) -> str:
-    value = clean_text(value, field=field, max_length=30)
+def clean_abbreviation(value: str, *, label: str, field: str | None = None) -> str:
+    value = clean_text(value, label=label, field=field, max_length=30)
     if not ABBREVIATION_RE.match(value):
         raise DomainError(
             _("%(field)s “%(value)s” must start with a letter and contain only letters, digits and “&”.")
-            % {"field": field, "value": value},
+            % {"field": label, "value": value},
             field=field,
         )
     return value
 
 
 def _clean_organization(org: Organization) -> None:
-    org.name = clean_text(org.name, field=_("Name"), max_length=255)
+    org.name = clean_text(org.name, label=_("Name"), field="name", max_length=255)
     if not org.name:
         raise DomainError(_("The organization needs a name."), field="name")
-    org.short_name = clean_text(org.short_name, field=_("Short name"), max_length=120)
-    org.abbreviation = clean_abbreviation(org.abbreviation, field=_("Notation abbreviation"))
-    org.code = clean_text(org.code, field=_("Official code"), max_length=40)
-    org.header_name = clean_text(org.header_name, field=_("Name in document header"), max_length=255)
-    org.header_parent_name = clean_text(org.header_parent_name, field=_("Parent line in header"), max_length=255)
-    org.place = clean_text(org.place, field=_("Place name"), max_length=80)
-    org.email = clean_text(org.email, field=_("Email"), max_length=254)
+    org.short_name = clean_text(org.short_name, label=_("Short name"), field="short_name", max_length=120)
+    org.abbreviation = clean_abbreviation(org.abbreviation, label=_("Notation abbreviation"), field="abbreviation")
+    org.code = clean_text(org.code, label=_("Official code"), field="code", max_length=40)
+    org.header_name = clean_text(
+        org.header_name, label=_("Name in document header"), field="header_name", max_length=255
+    )
+    org.header_parent_name = clean_text(
+        org.header_parent_name, label=_("Parent line in header"), field="header_parent_name", max_length=255
+    )
+    org.place = clean_text(org.place, label=_("Place name"), field="place", max_length=80)
+    org.email = clean_text(org.email, label=_("Email"), field="email", max_length=254)
     if org.system not in OrganizationSystem.values:
         raise DomainError(_("Unknown system “%(value)s”.") % {"value": org.system}, field="system")
     if org.level not in OrganizationLevel.values:
@@ -195,7 +199,7 @@ def group_create(
     members: Sequence[Organization] = (),
 ) -> RecipientGroup:
     _require_group_manager(actor, owner)
-    name = clean_text(name, field=_("Name"), max_length=255)
+    name = clean_text(name, label=_("Name"), field="name", max_length=255)
     if not name:
         raise DomainError(_("The group needs a name."), field="name")
     if RecipientGroup.objects.filter(owner=owner, name=name).exists():
@@ -203,7 +207,9 @@ def group_create(
             _("%(owner)s already has a group named “%(name)s”.") % {"owner": owner.name, "name": name}, field="name"
         )
     group = RecipientGroup.objects.create(
-        owner=owner, name=name, description=clean_text(description, field=_("Description"), multiline=True)
+        owner=owner,
+        name=name,
+        description=clean_text(description, label=_("Description"), field="description", multiline=True),
     )
     _write_members(group, members)
     audit_record(
@@ -250,18 +256,18 @@ def user_create(
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role != Role.ADMIN and organization is None:
         raise DomainError(_("Every account except administrators belongs to an organization."), field="organization")
-    username = clean_text(username, field=_("Username"), max_length=150)
+    username = clean_text(username, label=_("Username"), field="username", max_length=150)
     if User.objects.filter(username=username).exists():
         raise DomainError(_("The username “%(username)s” is taken.") % {"username": username}, field="username")
     # Vietnamese names read family name first; keeping the whole name in
     # last_name makes get_full_name() print it in that order.
-    full_name = clean_text(full_name, field=_("Full name"), max_length=150)
+    full_name = clean_text(full_name, label=_("Full name"), field="full_name", max_length=150)
     user = User(
         username=username,
         organization=organization,
         role=role,
-        email=clean_text(email, field=_("Email"), max_length=254),
-        job_title=clean_text(job_title, field=_("Job title"), max_length=120),
+        email=clean_text(email, label=_("Email"), field="email", max_length=254),
+        job_title=clean_text(job_title, label=_("Job title"), field="job_title", max_length=120),
         first_name="",
         last_name=full_name,
     )

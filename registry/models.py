@@ -195,8 +195,8 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         parts = [str(self.register), self.period_label]
-        if self.doc_type_id:
-            parts.append(str(self.doc_type.code))
+        if self.doc_type is not None:
+            parts.append(self.doc_type.code)
         if self.series != Series.NORMAL:
             parts.append(str(self.get_series_display()))
         return " · ".join(parts)

@@ -45,8 +45,10 @@ def visible_documents(documents: QuerySet[Document], *, user: User) -> QuerySet[
     scope = user_scope_organization_ids(user)
     if scope is None:
         return documents
-    addressed = Exists(DocumentAddressee.objects.filter(document=OuterRef("pk"), organization_id=user.organization_id))
     own = Q(register__owner_id__in=scope)
+    if user.organization_id is None:
+        return documents.filter(own)
+    addressed = Exists(DocumentAddressee.objects.filter(document=OuterRef("pk"), organization_id=user.organization_id))
     if user.role == Role.REPORTER:
         # Reporters work on answers, not on their organization's drafts.
         own &= ~Q(status=DocumentStatus.DRAFT)
@@ -54,9 +56,7 @@ def visible_documents(documents: QuerySet[Document], *, user: User) -> QuerySet[
 
 
 def document_list(*, user: User) -> QuerySet[Document]:
-    documents = Document.objects.select_related(
-        "register", "register__owner", "doc_type", "issuer", "issued_by", "withdrawn_by"
-    ).prefetch_related(
+    documents = Document.objects.select_related("register", "doc_type", "issued_by", "withdrawn_by").prefetch_related(
         Prefetch("addressees", queryset=DocumentAddressee.objects.order_by("position")),
         Prefetch("distribution", queryset=DistributionEntry.objects.order_by("position")),
         Prefetch("references", queryset=DocumentReference.objects.order_by("position", "id")),
@@ -65,9 +65,16 @@ def document_list(*, user: User) -> QuerySet[Document]:
     return visible_documents(documents, user=user)
 
 
-def document_get(*, user: User, pk: int) -> Document:
+def document_get(*, user: User, pk: int, detail: bool = True) -> Document:
+    """The document if the user may see it. Without `detail` only the row and
+    its register are loaded: enough for a service that re-reads and locks it."""
+    documents = (
+        document_list(user=user)
+        if detail
+        else visible_documents(Document.objects.select_related("register__owner"), user=user)
+    )
     try:
-        return document_list(user=user).get(pk=pk)
+        return documents.get(pk=pk)
     except Document.DoesNotExist:
         raise NotFound(_("No document %(id)s that you can see.") % {"id": pk}) from None
 

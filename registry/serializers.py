@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from recipients.models import Organization, RecipientGroup
+from recipients.models import Organization, RecipientGroup, User
 from registry.models import (
     Confidentiality,
     DistributionEntry,
@@ -119,7 +119,9 @@ class AttachmentSerializer(serializers.Serializer[Any]):
 
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
-    doc_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    doc_type: serializers.SlugRelatedField[DocumentType] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     doc_type_name = serializers.SerializerMethodField()
     number_text = serializers.SerializerMethodField(help_text=_("The number as printed: 01..09 below ten."))
     printed_number = serializers.SerializerMethodField(
@@ -131,8 +133,10 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     distribution = DistributionEntrySerializer(many=True, read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    withdrawn_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Document

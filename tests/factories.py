@@ -42,10 +42,10 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     last_name = "Nguyễn Văn An"
 
     @factory.post_generation
-    def password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        self.set_password(extracted or PASSWORD)
+    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        obj.set_password(extracted or PASSWORD)
         if create:
-            self.save(update_fields=["password"])
+            obj.save(update_fields=["password"])
 
 
 class RegisterFactory(factory.django.DjangoModelFactory[Register]):
@@ -69,9 +69,9 @@ class RecipientGroupFactory(factory.django.DjangoModelFactory[RecipientGroup]):
     owner = factory.SubFactory(OrganizationFactory)
 
     @factory.post_generation
-    def members(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def members(obj: RecipientGroup, create: bool, extracted: Any, **kwargs: Any) -> None:
         for position, organization in enumerate(extracted or []):
-            RecipientGroupMember.objects.create(group=self, organization=organization, position=position)
+            RecipientGroupMember.objects.create(group=obj, organization=organization, position=position)
 
 
 def doc_type(code: str) -> DocumentType:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -63,14 +64,14 @@ class ReferenceInput:
 
 def _single_line(max_length: int, label: str) -> Any:
     def clean(value: Any) -> str:
-        return clean_text(value or "", field=label, max_length=max_length)
+        return clean_text(value or "", label=label, max_length=max_length)
 
     return clean
 
 
 def _multiline(max_length: int, label: str) -> Any:
     def clean(value: Any) -> str:
-        return clean_text(value or "", field=label, multiline=True, max_length=max_length)
+        return clean_text(value or "", label=label, multiline=True, max_length=max_length)
 
     return clean
 
@@ -113,7 +114,7 @@ def _date(label: str) -> Any:
 
 def _drafting_unit(value: Any) -> str:
     value = value or ""
-    return clean_abbreviation(value, field=_("Drafting unit")) if value.strip() else ""
+    return clean_abbreviation(value, label=_("Drafting unit")) if value.strip() else ""
 
 
 def _doc_type(value: Any) -> DocumentType:
@@ -151,10 +152,10 @@ def apply_fields(document: Document, changes: Mapping[str, Any], allowed: set[st
     """Cleans and sets `changes` on the document; refuses fields not in `allowed`."""
     refused = sorted(set(changes) - allowed)
     if refused:
-        names = ", ".join(str(Document._meta.get_field(name).verbose_name) for name in refused if _is_field(name))
+        names = ", ".join(_field_label(name) for name in refused)
         raise DomainError(
             _("These fields cannot be changed on a document that is %(status)s: %(fields)s.")
-            % {"status": document.get_status_display().lower(), "fields": names or ", ".join(refused)},
+            % {"status": document.get_status_display().lower(), "fields": names},
             code="frozen_fields",
             details={"fields": refused},
         )
@@ -162,7 +163,7 @@ def apply_fields(document: Document, changes: Mapping[str, Any], allowed: set[st
         try:
             setattr(document, name, CLEANERS[name](value))
         except DomainError as exc:
-            exc.field = exc.field or name
+            exc.field = name
             raise
     if not document.subject:
         raise DomainError(_("The subject (trích yếu) is required."), field="subject")
@@ -174,12 +175,11 @@ def apply_fields(document: Document, changes: Mapping[str, Any], allowed: set[st
         )
 
 
-def _is_field(name: str) -> bool:
+def _field_label(name: str) -> str:
     try:
-        Document._meta.get_field(name)
-    except Exception:
-        return False
-    return True
+        return str(getattr(Document._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
 
 
 def build_addressees(document: Document, entries: Sequence[AddresseeInput]) -> list[DocumentAddressee]:
@@ -190,7 +190,9 @@ def build_addressees(document: Document, entries: Sequence[AddresseeInput]) -> l
                 _("Addressee %(n)d: choose an organization or a group, not both.") % {"n": position},
                 field="addressees",
             )
-        text = clean_text(entry.text or "", field=_("Addressee %(n)d") % {"n": position}, max_length=500)
+        text = clean_text(
+            entry.text or "", label=_("Addressee %(n)d") % {"n": position}, field="addressees", max_length=500
+        )
         if entry.organization is not None:
             kind, text = AddresseeKind.ORGANIZATION, text or entry.organization.name
         elif entry.group is not None:
@@ -239,8 +241,8 @@ def build_distribution(document: Document, entries: Sequence[DistributionInput])
     rows = []
     for position, entry in enumerate(entries, start=1):
         label = _("Distribution line %(n)d") % {"n": position}
-        text = clean_text(entry.text or "", field=label, max_length=500).rstrip(";,.")
-        purpose = clean_text(entry.purpose or "", field=label, max_length=80).strip("()")
+        text = clean_text(entry.text or "", label=label, field="distribution", max_length=500).rstrip(";,.")
+        purpose = clean_text(entry.purpose or "", label=label, field="distribution", max_length=80).strip("()")
         kind = _distribution_kind(entry, text)
         organization = entry.organization if kind == DistributionKind.ORGANIZATION else None
         group = entry.group if kind == DistributionKind.GROUP else None
@@ -306,8 +308,8 @@ def build_references(document: Document, entries: Sequence[ReferenceInput]) -> l
                 _("%(line)s: unknown relation “%(relation)s”.") % {"line": label, "relation": entry.relation},
                 field="references",
             )
-        notation = clean_text(entry.notation or "", field=label, max_length=120)
-        issuer_name = clean_text(entry.issuer_name or "", field=label, max_length=255)
+        notation = clean_text(entry.notation or "", label=label, field="references", max_length=120)
+        issuer_name = clean_text(entry.issuer_name or "", label=label, field="references", max_length=255)
         issued_on = _date(label)(entry.issued_on)
         target = entry.target
         if target is not None:
@@ -356,7 +358,7 @@ def refresh_search_text(document: Document, addressee_texts: Sequence[str] | Non
 
 
 def parse_incoming_notation(text: str) -> Notation | None:
-    text = clean_text(text or "", field=_("Number and notation"), max_length=120)
+    text = clean_text(text or "", label=_("Number and notation"), field="notation", max_length=120)
     if not text:
         return None
     try:

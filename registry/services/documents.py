@@ -271,7 +271,7 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
             % {"status": document.get_status_display().lower()},
             code="not_withdrawable",
         )
-    reason = clean_text(reason or "", field=_("Reason"), multiline=True, max_length=2000)
+    reason = clean_text(reason or "", label=_("Reason"), field="reason", multiline=True, max_length=2000)
     if not reason:
         raise DomainError(_("Say why the document is withdrawn."), field="reason")
     before_status = document.status

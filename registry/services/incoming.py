@@ -111,7 +111,9 @@ def document_register_incoming(
     doc_type = doc_type or (doc_type_for_notation(parsed) if parsed else None)
     if doc_type is None:
         raise DomainError(_("Choose the document type."), field="doc_type")
-    sender_name = clean_text(sender_name or "", field=_("Sender"), max_length=255) or (sender.name if sender else "")
+    sender_name = clean_text(sender_name or "", label=_("Sender"), field="sender_name", max_length=255) or (
+        sender.name if sender else ""
+    )
     if not sender_name:
         raise DomainError(_("Say who sent the document (the sender organization or its name)."), field="sender")
     issued_on = fields.get("issued_on")

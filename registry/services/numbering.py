@@ -76,7 +76,7 @@ def sequence_id(key: SequenceKey) -> int:
     if found is not None:
         return found
     NumberSequence.objects.bulk_create(
-        [NumberSequence(**key.lookup(), period_end=key.period_end)],  # type: ignore[misc]
+        [NumberSequence(**key.lookup(), period_end=key.period_end)],
         ignore_conflicts=True,
     )
     return rows.get()

@@ -43,10 +43,12 @@ POLICY_FIELDS = {"direction", "system", "period_kind", "sequence_scope", "confid
 
 
 def _clean_register(register: Register) -> None:
-    register.name = clean_text(register.name or "", field=_("Name"), max_length=200)
+    register.name = clean_text(register.name or "", label=_("Name"), field="name", max_length=200)
     if not register.name:
         raise DomainError(_("The register needs a name."), field="name")
-    register.description = clean_text(register.description or "", field=_("Description"), multiline=True)
+    register.description = clean_text(
+        register.description or "", label=_("Description"), field="description", multiline=True
+    )
     for field, choices in (
         ("direction", Direction),
         ("system", NotationSystem),
