@@ -15,7 +15,7 @@ domain_event = Signal()
 
 def send_event_on_commit(event: str, **payload: Any) -> None:
     def _send() -> None:
-        logger.info("event %s %s", event, payload)
+        logger.debug("event %s %s", event, payload)
         domain_event.send(sender=None, event=event, payload=payload)
 
     transaction.on_commit(_send)

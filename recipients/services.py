@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -236,26 +237,51 @@ def group_set_members(*, group: RecipientGroup, actor: User, members: Sequence[O
     return group
 
 
+def _apply_password(user: User, *, password: str | None, password_hash: str | None, check_password: bool) -> None:
+    """Sets a password, or a hash made earlier with make_password (commands
+    that create many accounts hash once instead of once per account)."""
+    if password_hash is not None:
+        try:
+            identify_hasher(password_hash)
+        except ValueError as exc:
+            raise DomainError(_("That is not a password hash this system knows."), field="password") from exc
+        user.password = password_hash
+        return
+    if not password:
+        raise DomainError(_("Give a password."), field="password")
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+
+
 @transaction.atomic
 def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
     organization: Organization | None,
     role: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     full_name: str = "",
     email: str = "",
     job_title: str = "",
+    superuser: bool = False,
     check_password: bool = True,
 ) -> User:
-    """Creates an account. `actor` None is reserved for management commands."""
+    """Creates an account. `actor` None is reserved for management commands.
+    A superuser (Django admin, every permission) must have the admin role."""
     if actor is not None:
         require_admin(actor, _("create accounts"))
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role != Role.ADMIN and organization is None:
         raise DomainError(_("Every account except administrators belongs to an organization."), field="organization")
+    if superuser and role != Role.ADMIN:
+        raise DomainError(_("Only administrators can be superusers."), field="role")
     username = clean_text(username, label=_("Username"), field="username", max_length=150)
     if User.objects.filter(username=username).exists():
         raise DomainError(_("The username “%(username)s” is taken.") % {"username": username}, field="username")
@@ -270,19 +296,38 @@ def user_create(
         job_title=clean_text(job_title, label=_("Job title"), field="job_title", max_length=120),
         first_name="",
         last_name=full_name,
+        is_staff=superuser,
+        is_superuser=superuser,
     )
-    if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise DomainError(" ".join(exc.messages), field="password") from exc
-    user.set_password(password)
+    _apply_password(user, password=password, password_hash=password_hash, check_password=check_password)
     user.save()
     audit_record(
         actor=actor,
         action="user.create",
         obj=user,
         organization=organization,
-        changes=diff({}, {"username": user.username, "role": role, "organization": organization}),
+        changes=diff(
+            {}, {"username": user.username, "role": role, "organization": organization, "is_superuser": superuser}
+        ),
     )
+    return user
+
+
+@transaction.atomic
+def user_set_password(
+    *,
+    user: User,
+    actor: User | None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    check_password: bool = True,
+) -> User:
+    """Replaces a password; users change their own, administrators anyone's.
+    The audit records that it changed, never the password."""
+    if actor is not None and actor.pk != user.pk:
+        require_admin(actor, _("change other people's passwords"))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _apply_password(user, password=password, password_hash=password_hash, check_password=check_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.set_password", obj=user, organization=user.organization)
     return user

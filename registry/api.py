@@ -1,21 +1,26 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from core.api import error_responses
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from recipients.models import User
 from registry.filters import DocumentFilter
 from registry.models import Direction, Document, DocumentType, Register
 from registry.selectors import document_get, document_list, document_type_list, register_get, register_list
 from registry.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
     DocumentTypeSerializer,
@@ -27,6 +32,7 @@ from registry.serializers import (
     WithdrawSerializer,
 )
 from registry.services import (
+    attachment_add,
     document_create_draft,
     document_delete_draft,
     document_issue,
@@ -222,3 +228,40 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             reason=serializer.validated_data["reason"],
         )
         return self._respond(document)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **error_responses(400, 401, 403, 404)},
+        description=_("Attaches a file; its type is checked from the content, not the name."),
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request: Request, pk: str) -> Response:
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = attachment_add(
+            document=document_get(user=_user(request), pk=int(pk), detail=False),
+            actor=_user(request),
+            upload=serializer.validated_data["file"],
+            description=serializer.validated_data.get("description", ""),
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The file")),
+            **error_responses(401, 404),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
+        """Downloads an attached file: only for users who may see the document."""
+        document = document_get(user=_user(request), pk=int(pk), detail=False)
+        found = document.attachments.filter(pk=int(attachment_id)).first()
+        if found is None:
+            raise NotFound(_("The document has no attachment %(id)s.") % {"id": attachment_id})
+        return FileResponse(
+            found.file.open("rb"),
+            as_attachment=True,
+            filename=found.original_name,
+            content_type=found.content_type,
+        )

@@ -109,6 +109,8 @@ class SignerSerializer(serializers.Serializer[Any]):
 
 
 class AttachmentSerializer(serializers.Serializer[Any]):
+    """An attached file; download it from .../documents/{id}/attachments/{attachment_id}/."""
+
     id = serializers.IntegerField()
     original_name = serializers.CharField()
     content_type = serializers.CharField()
@@ -316,6 +318,11 @@ class IssueSerializer(serializers.Serializer[Any]):
         allow_null=True,
         help_text=_("Defaults to today (Asia/Ho_Chi_Minh); an earlier date keeps numbers in date order."),
     )
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text=_("PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG or TIFF; checked from the content."))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
 class WithdrawSerializer(serializers.Serializer[Any]):

@@ -2,6 +2,7 @@
 check the actor and the rules, write in one transaction, record an audit
 event, and send domain events after commit."""
 
+from registry.services.attachments import attachment_add
 from registry.services.documents import (
     AddresseeInput,
     DistributionInput,
@@ -19,6 +20,7 @@ __all__ = [
     "AddresseeInput",
     "DistributionInput",
     "ReferenceInput",
+    "attachment_add",
     "document_create_draft",
     "document_delete_draft",
     "document_issue",

@@ -1,0 +1,366 @@
+"""`manage.py seed_demo`: the demo data of CONTRACT.md, written through the services, idempotent."""
+
+import datetime
+import io
+import re
+import unicodedata
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from core.errors import DomainError
+from core.models import AuditEvent
+from core.text import slugify_vi
+from recipients.models import Organization, RecipientGroup, RecipientGroupMember, Role, User
+from registry.management.commands import seed_demo
+from registry.models import Document, DocumentStatus, NumberSequence, Register
+from registry.services import document_issue
+
+PASSWORD = "Mật-khẩu-demo-1"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organization,
+            RecipientGroup,
+            RecipientGroupMember,
+            Register,
+            NumberSequence,
+            Document,
+            User,
+            AuditEvent,
+        )
+    }
+
+
+def org(name: str, parent: str | None = None) -> Organization:
+    query = Organization.objects.filter(name=name)
+    if parent is not None:
+        query = query.filter(parent__name=parent)
+    return query.get()
+
+
+def district_committees(province: str) -> list[Organization]:
+    return list(Organization.objects.filter(parent__name=f"Tỉnh ủy {province}", level="district").order_by("id"))
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing():
+    seed("--password", PASSWORD)
+    first = counts()
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+
+    output = seed()
+    seed("--password", PASSWORD)  # the same password again: nothing to reset either
+
+    assert counts() == first
+    assert AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() == last_event
+    assert "nothing was created" in output
+    assert first["Document"] == 5
+    assert first["User"] == 32
+
+
+@pytest.mark.django_db
+def test_everything_is_written_through_the_services_by_admin():
+    seed("--password", PASSWORD)
+    admin = User.objects.get(username="admin")
+    assert AuditEvent.objects.filter(action="organization.create", actor=admin).count() == Organization.objects.count()
+    assert AuditEvent.objects.filter(action="register.create", actor=admin).count() == Register.objects.count()
+    assert AuditEvent.objects.filter(action="document.issue", actor=admin).count() == 3
+    assert AuditEvent.objects.filter(action="user.create").count() == User.objects.count()
+
+
+@pytest.mark.django_db
+def test_a_failure_leaves_nothing_half_seeded(monkeypatch):
+    def refuse(**kwargs):
+        raise DomainError("refused for the test")
+
+    monkeypatch.setattr(seed_demo, "document_issue", refuse)
+    with pytest.raises(CommandError, match="refused for the test"):
+        seed("--password", PASSWORD)
+    assert set(counts().values()) == {0}
+
+
+EXAMPLES = [
+    pytest.param(
+        "375-CV/BTGTU",
+        datetime.date(2021, 12, 27),
+        ("BAN TUYÊN GIÁO", "TỈNH ỦY KIÊN GIANG"),
+        [
+            "Cơ quan Thường trực Ban Tuyên giáo Trung ương (tại Tp.HCM)",
+            "Trung tâm thông tin công tác tuyên giáo Ban Tuyên giáo Trung ương",
+            "Thường trực Tỉnh ủy",
+            "Văn phòng Tỉnh ủy; Văn phòng Ủy ban nhân dân; Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+            "Ban Dân vận Tỉnh ủy",
+            "Các sở, ban, ngành, đoàn thể cấp tỉnh",
+            "Thường trực và ban tuyên giáo các huyện, thành ủy",
+            "Đảng ủy Khối các Cơ quan - Doanh nghiệp tỉnh",
+        ],
+        ["Như trên", "BTG TU (LĐ Ban, P.TTr, Tổng hợp)", "Lưu"],
+        ("Nguyễn Thanh Phong", "TRƯỞNG BAN", ""),
+        id="375-CV-BTGTU",
+    ),
+    pytest.param(
+        "95-KH/TU",
+        datetime.date(2023, 4, 28),
+        ("TỈNH ỦY TIỀN GIANG", ""),
+        [],
+        ["BTGTW (HN, TPHCM)", "Các Ban, Đảng trực thuộc TU", "BTG cấp ủy, huyện (tương đương)", "Lưu VPTU"],
+        ("", "", "T/M BAN THƯỜNG VỤ"),
+        id="95-KH-TU",
+    ),
+    pytest.param(
+        "1163/STTTT-TTBCBC",
+        datetime.date(2021, 8, 3),
+        ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "UBND TỈNH KIÊN GIANG"),
+        [
+            "Các sở, ban, ngành cấp tỉnh",
+            "Báo Kiên Giang",
+            "Đài Phát thanh và Truyền hình Kiên Giang",
+            "Ủy ban nhân dân các huyện, thành phố",
+        ],
+        ["Như trên", "UBND tỉnh (báo cáo)", "Lưu: VT, TTBCBC"],
+        ("Lâm Văn Sển", "", ""),
+        id="1163-STTTT-TTBCBC",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("notation", "issued_on", "header", "addressees", "distribution", "signer"), EXAMPLES)
+def test_the_examples_are_issued_as_printed(notation, issued_on, header, addressees, distribution, signer):
+    seed("--password", PASSWORD)
+    document = Document.objects.get(notation=notation)
+
+    assert document.status == DocumentStatus.ISSUED
+    assert document.issued_on == issued_on
+    assert (document.issuer_header_name, document.issuer_header_parent) == header
+    assert [line.text for line in document.addressees.order_by("position")] == addressees
+    assert [line.printed for line in document.distribution.order_by("position")] == distribution
+    assert (document.signer_name, document.signer_title, document.signer_authority) == signer
+    for text in (document.subject, document.body, *addressees, *distribution):
+        assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.django_db
+def test_example_lines_link_the_organizations_and_groups_they_name():
+    seed("--password", PASSWORD)
+    letter = Document.objects.get(notation="1163/STTTT-TTBCBC")
+    kinds = [(line.kind, line.organization_id, line.group_id) for line in letter.addressees.order_by("position")]
+    provincial = RecipientGroup.objects.get(name="Các sở, ban, ngành cấp tỉnh")
+    districts = RecipientGroup.objects.get(name="Ủy ban nhân dân các huyện, thành phố")
+    assert kinds == [
+        ("group", None, provincial.pk),
+        ("organization", org("Báo Kiên Giang").pk, None),
+        ("organization", org("Đài Phát thanh và Truyền hình Kiên Giang").pk, None),
+        ("group", None, districts.pk),
+    ]
+    report_to = letter.distribution.get(position=2)
+    assert (report_to.organization, report_to.text, report_to.purpose) == (
+        org("Ủy ban nhân dân tỉnh Kiên Giang"),
+        "UBND tỉnh",
+        "báo cáo",
+    )
+    assert [(ref.notation, ref.issued_on) for ref in letter.references.order_by("position")] == [
+        ("07-CT/TU", datetime.date(2021, 6, 4)),
+        ("141/KH-UBND", datetime.date(2021, 7, 19)),
+    ]
+
+    plan = Document.objects.get(notation="95-KH/TU")
+    assert [ref.notation for ref in plan.references.order_by("position")] == [
+        "254-KH/BTGTW",
+        "18-KL/TW",
+        "10-CT/TW",
+        "21-NQ/TW",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_btgtu_draft_issues_as_376():
+    seed("--password", PASSWORD)
+    clerk = User.objects.get(username="vanthu")
+    draft = Document.objects.get(register__owner=clerk.organization, status=DocumentStatus.DRAFT)
+
+    issued = document_issue(document=draft, actor=clerk)
+
+    assert issued.notation == "376-CV/BTGTU"
+    seed()
+    assert Document.objects.filter(register__owner=clerk.organization).count() == 2  # no new draft
+
+
+@pytest.mark.django_db
+def test_the_stttt_draft_issues_as_a_state_letter_of_its_drafting_unit():
+    seed("--password", PASSWORD)
+    clerk = User.objects.get(username="vanthu_stttt")
+    draft = Document.objects.get(register__owner=clerk.organization, status=DocumentStatus.DRAFT)
+
+    with time_machine.travel(datetime.datetime(2021, 8, 5, 9, 0, tzinfo=HCM), tick=False):
+        issued = document_issue(document=draft, actor=clerk)
+
+    assert issued.notation == "1164/STTTT-TTBCBC"
+    assert re.fullmatch(r"\d{2,}/STTTT-TTBCBC", issued.notation)
+
+
+CONTRACT_ACCOUNTS = [
+    ("admin", Role.ADMIN, None),
+    ("vanthu", Role.CLERK, "Ban Tuyên giáo Tỉnh ủy Kiên Giang"),
+    ("lanhdao", Role.LEADER, "Ban Tuyên giáo Tỉnh ủy Kiên Giang"),
+    ("vanthu_stttt", Role.CLERK, "Sở Thông tin và Truyền thông tỉnh Kiên Giang"),
+    ("vanthu_tutg", Role.CLERK, "Tỉnh ủy Tiền Giang"),
+    ("lanhdao_tutg", Role.LEADER, "Tỉnh ủy Tiền Giang"),
+    ("huyen_giong_rieng", Role.REPORTER, "Huyện ủy Giồng Riềng"),
+    ("huyen_rach_gia", Role.REPORTER, "Thành ủy Rạch Giá"),
+    ("huyen_u_minh_thuong", Role.REPORTER, "Huyện ủy U Minh Thượng"),
+    ("huyen_tg_my_tho", Role.REPORTER, "Thành ủy Mỹ Tho"),
+]
+
+
+@pytest.mark.django_db
+def test_the_contract_accounts_exist_and_sign_in_with_the_given_password():
+    output = seed("--password", PASSWORD)
+
+    for username, role, organization in CONTRACT_ACCOUNTS:
+        user = authenticate(username=username, password=PASSWORD)
+        assert user is not None, username
+        assert user.role == role
+        assert (user.organization.name if user.organization else None) == organization
+        assert username in output
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_every_district_committee_has_one_reporter_named_after_its_place():
+    """Tiền Giang has both Thị ủy and Huyện ủy Cai Lậy: the town's reporter is huyen_tg_tx_cai_lay."""
+    seed("--password", PASSWORD)
+    expected = {f"huyen_{slugify_vi(c.place)}": c for c in district_committees("Kiên Giang")}
+    for committee in district_committees("Tiền Giang"):
+        town = "tx_" if committee.name == "Thị ủy Cai Lậy" else ""
+        expected[f"huyen_tg_{town}{slugify_vi(committee.place)}"] = committee
+    assert len(expected) == 15 + 11
+    reporters = {user.username: user.organization for user in User.objects.filter(role=Role.REPORTER)}
+    assert reporters == expected
+
+
+@pytest.mark.django_db
+def test_without_password_new_accounts_get_the_default_and_changed_passwords_survive_a_rerun():
+    output = seed()
+    assert authenticate(username="vanthu", password="docreg-demo") is not None
+    assert "docreg-demo" in output
+
+    user = User.objects.get(username="vanthu")
+    user.set_password("Đã-đổi-mật-khẩu-9")
+    user.save()
+    output = seed()
+    assert authenticate(username="vanthu", password="Đã-đổi-mật-khẩu-9") is not None
+    assert "docreg-demo" not in output
+
+    seed("--password", PASSWORD)
+    assert authenticate(username="vanthu", password=PASSWORD) is not None
+    assert AuditEvent.objects.filter(action="user.set_password", object_id=str(user.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_empty_password_is_refused():
+    with pytest.raises(CommandError, match="must not be empty"):
+        seed("--password", " ")
+
+
+@pytest.mark.django_db
+def test_organizations_print_their_headers_and_keep_2021_bodies_active():
+    seed("--password", PASSWORD)
+    btgtu = org("Ban Tuyên giáo Tỉnh ủy Kiên Giang")
+    assert (btgtu.abbreviation, btgtu.header_name, btgtu.header_parent_name, btgtu.place) == (
+        "BTGTU",
+        "BAN TUYÊN GIÁO",
+        "TỈNH ỦY KIÊN GIANG",
+        "Kiên Giang",
+    )
+    unit = org("Phòng Thông tin - Báo chí - Xuất bản")
+    assert (unit.abbreviation, unit.level, unit.parent) == (
+        "TTBCBC",
+        "other",
+        org("Sở Thông tin và Truyền thông tỉnh Kiên Giang"),
+    )
+
+    kien_giang = district_committees("Kiên Giang")
+    tien_giang = district_committees("Tiền Giang")
+    assert len(kien_giang) == 15
+    assert len(tien_giang) == 11
+    assert {c.header_parent_name for c in kien_giang} == {"ĐẢNG BỘ TỈNH KIÊN GIANG"}
+    assert {c.header_parent_name for c in tien_giang} == {"ĐẢNG BỘ TỈNH TIỀN GIANG"}
+    assert org("Huyện ủy Giồng Riềng").abbreviation == "HU"
+    assert org("Thành ủy Rạch Giá").abbreviation == "TU"
+    assert all(c.header_name == c.name.upper() for c in kien_giang + tien_giang)
+    assert Organization.objects.filter(level="district", system="state").count() == 15
+
+    # 2021 bodies stay active; the 2025 bodies are separate records, not yet successors.
+    assert not Organization.objects.filter(active_to__isnull=False).exists()
+    assert not Organization.objects.filter(successor__isnull=False).exists()
+    assert org("Tỉnh ủy An Giang").active_from == datetime.date(2025, 7, 1)
+    for organization in Organization.objects.all():
+        for text in (organization.name, organization.short_name, organization.header_name, organization.place):
+            assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.django_db
+def test_groups_belong_to_the_bodies_that_use_them():
+    seed("--password", PASSWORD)
+    groups = {
+        group.name: (group.owner.name, [m.organization for m in group.memberships.order_by("position")])
+        for group in RecipientGroup.objects.all()
+    }
+    assert groups["Thường trực và ban tuyên giáo các huyện, thành ủy"] == (
+        "Ban Tuyên giáo Tỉnh ủy Kiên Giang",
+        district_committees("Kiên Giang"),
+    )
+    assert groups["Cấp ủy huyện và tương đương"] == ("Tỉnh ủy Tiền Giang", district_committees("Tiền Giang"))
+    owner, members = groups["Ủy ban nhân dân các huyện, thành phố"]
+    assert owner == "Sở Thông tin và Truyền thông tỉnh Kiên Giang"
+    assert len(members) == 15
+    assert {m.level for m in members} == {"district"}
+    owner, members = groups["Các sở, ban, ngành cấp tỉnh"]
+    assert org("Sở Nội vụ tỉnh Kiên Giang") in members
+    assert org("Sở Thông tin và Truyền thông tỉnh Kiên Giang") not in members  # the sender itself
+    owner, members = groups["Các sở, ban, ngành, đoàn thể cấp tỉnh"]
+    assert owner == "Ban Tuyên giáo Tỉnh ủy Kiên Giang"
+    assert {"front", "state"} <= {m.system for m in members}
+
+
+@pytest.mark.django_db
+def test_registers_follow_each_system_and_every_district_can_receive():
+    seed("--password", PASSWORD)
+    btgtu = Register.objects.get(owner__name="Ban Tuyên giáo Tỉnh ủy Kiên Giang", direction="outgoing")
+    assert (btgtu.system, btgtu.period_kind, btgtu.term_start, btgtu.term_end, btgtu.sequence_scope) == (
+        "party",
+        "term",
+        datetime.date(2020, 10, 15),
+        None,
+        "doc_type",
+    )
+    stttt = Register.objects.get(owner__name="Sở Thông tin và Truyền thông tỉnh Kiên Giang", direction="outgoing")
+    assert (stttt.system, stttt.period_kind, stttt.sequence_scope) == ("state", "year", "register")
+    tg = Register.objects.get(owner__name="Tỉnh ủy Tiền Giang", direction="outgoing")
+    assert (tg.system, tg.term_start, tg.sequence_scope) == ("party", datetime.date(2020, 10, 15), "doc_type")
+    for committee in district_committees("Kiên Giang") + district_committees("Tiền Giang"):
+        assert Register.objects.filter(owner=committee, direction="incoming").count() == 1
+    for owner in (
+        "Ban Tuyên giáo Tỉnh ủy Kiên Giang",
+        "Sở Thông tin và Truyền thông tỉnh Kiên Giang",
+        "Tỉnh ủy Tiền Giang",
+    ):
+        assert Register.objects.filter(owner__name=owner, direction="incoming").count() == 1
