@@ -36,7 +36,7 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
             % {"size": upload.size // (1024 * 1024), "limit": limit // (1024 * 1024)},
             field="file",
         )
-    kind = detect_file_kind(upload.file)
+    kind = detect_file_kind(upload)
     if kind not in ATTACHMENT_KINDS:
         raise DomainError(
             _("“%(name)s” is not a PDF, Word, Excel, OpenDocument or image file (checked from its content).")
