@@ -146,7 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalization: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the project's own catalog (makemessages writes it); locale_vendor/
+# translates messages of libraries that ship no Vietnamese (Django REST framework).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

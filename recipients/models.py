@@ -191,7 +191,6 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
 
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

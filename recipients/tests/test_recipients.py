@@ -96,8 +96,12 @@ def test_groups_keep_member_order_and_only_the_owners_clerk_manages_them(clerk, 
 @pytest.mark.django_db
 def test_user_create_checks_role_organization_and_password(admin_user, organization):
     user = user_create(
-        actor=admin_user, username="vanthu2", password="Mật-khẩu-rất-dài-2026", organization=organization,
-        role="clerk", full_name="Nguyễn Thanh Phong",
+        actor=admin_user,
+        username="vanthu2",
+        password="Mật-khẩu-rất-dài-2026",
+        organization=organization,
+        role="clerk",
+        full_name="Nguyễn Thanh Phong",
     )
     assert user.get_full_name() == "Nguyễn Thanh Phong"
     with pytest.raises(DomainError, match="belongs to an organization"):
@@ -105,7 +109,9 @@ def test_user_create_checks_role_organization_and_password(admin_user, organizat
     with pytest.raises(DomainError, match="password"):
         user_create(actor=admin_user, username="y", password="123", organization=organization, role="clerk")
     with pytest.raises(DomainError, match="taken"):
-        user_create(actor=admin_user, username="vanthu2", password="Mật-khẩu-rất-dài", organization=organization, role="clerk")
+        user_create(
+            actor=admin_user, username="vanthu2", password="Mật-khẩu-rất-dài", organization=organization, role="clerk"
+        )
 
 
 @pytest.mark.django_db
@@ -114,7 +120,11 @@ def test_organizations_api_lists_filters_and_creates(clerk_api, clerk, leader):
         actor=clerk, name="Ủy ban nhân dân tỉnh Kiên Giang", abbreviation="UBND", system="state", level="province"
     )
     organization_create(
-        actor=clerk, name="Ủy ban nhân dân huyện Giồng Riềng", abbreviation="UBND", system="state", level="district",
+        actor=clerk,
+        name="Ủy ban nhân dân huyện Giồng Riềng",
+        abbreviation="UBND",
+        system="state",
+        level="district",
         parent=kg,
     )
     names = lambda **params: [row["name"] for row in clerk_api.get(ORGS, params).json()["results"]]  # noqa: E731
@@ -149,8 +159,13 @@ def test_groups_api(clerk_api, clerk, organization):
     listed = clerk_api.get("/api/v1/groups/").json()
     assert [g["name"] for g in listed["results"]] == ["Cơ quan báo chí"]
     other = OrganizationFactory(name="Đài Phát thanh và Truyền hình Kiên Giang")
-    replaced = clerk_api.put(f"/api/v1/groups/{created.json()['id']}/members/", {"members": [other.pk, member.pk]}, format="json")
-    assert [m["name"] for m in replaced.json()["members"]] == ["Đài Phát thanh và Truyền hình Kiên Giang", "Báo Kiên Giang"]
+    replaced = clerk_api.put(
+        f"/api/v1/groups/{created.json()['id']}/members/", {"members": [other.pk, member.pk]}, format="json"
+    )
+    assert [m["name"] for m in replaced.json()["members"]] == [
+        "Đài Phát thanh và Truyền hình Kiên Giang",
+        "Báo Kiên Giang",
+    ]
 
 
 @pytest.mark.django_db
