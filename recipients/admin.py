@@ -1,9 +1,8 @@
 """Admin for the directory: organizations, recipient groups and user accounts.
 
-Organizations and groups are written through recipients.services only, new
-accounts through user_create and passwords through user_set_password. There
-is no service for other account edits yet, so the user change form is
-Django's own (see DocregUserAdmin).
+Every write goes through recipients.services: organizations, groups and
+their members, accounts (user_create, user_update) and passwords
+(user_set_password).
 """
 
 from contextvars import ContextVar
@@ -32,10 +31,12 @@ from recipients.services import (
     ORGANIZATION_FIELDS,
     group_create,
     group_set_members,
+    group_update,
     organization_create,
     organization_update,
     user_create,
     user_set_password,
+    user_update,
 )
 
 
@@ -135,8 +136,8 @@ def _members(formset: BaseInlineFormSet[Any, Any, Any]) -> list[Organization]:
 
 @admin.register(RecipientGroup)
 class RecipientGroupAdmin(ServiceAdmin[RecipientGroup]):
-    """Groups and their members. There is no service to rename a group or
-    move it to another owner, so those fields are fixed once it exists."""
+    """Groups and their members. A group stays with the organization that
+    made it: its owner is fixed once it exists."""
 
     list_display = ("name", "owner", "member_count")
     list_filter = (("owner", admin.RelatedOnlyFieldListFilter),)
@@ -150,7 +151,7 @@ class RecipientGroupAdmin(ServiceAdmin[RecipientGroup]):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: RecipientGroup | None = None) -> tuple[str, ...]:
-        return ("owner", "name", "description", "history") if obj is not None else ("history",)
+        return ("owner", "history") if obj is not None else ("history",)
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, group: RecipientGroup) -> int:
@@ -170,6 +171,8 @@ class RecipientGroupAdmin(ServiceAdmin[RecipientGroup]):
             formset.save(commit=False)
         actor = acting_user(request)
         if change:
+            data = form.cleaned_data
+            group_update(group=form.instance, actor=actor, name=data["name"], description=data["description"])
             group_set_members(group=form.instance, actor=actor, members=members)
             return
         data = form.cleaned_data
@@ -198,6 +201,19 @@ class UserEditForm(UserChangeForm[User]):
         labels = {"last_name": _("full name")}
 
 
+# Form field → user_update argument.
+USER_FORM_FIELDS = {
+    "last_name": "full_name",
+    "email": "email",
+    "organization": "organization",
+    "role": "role",
+    "job_title": "job_title",
+    "is_active": "is_active",
+    "is_staff": "is_staff",
+    "is_superuser": "is_superuser",
+}
+
+
 # Django's password view builds its form without the request: this carries
 # the administrator to PasswordForm.save for the audit.
 _password_actor: ContextVar[User] = ContextVar("admin_password_actor")
@@ -223,11 +239,11 @@ class PasswordForm(AdminPasswordChangeForm[User]):
 
 @admin.register(User)
 class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
-    """Accounts. New ones go through user_create and passwords through
-    user_set_password, which record audit events. Other edits are Django's
-    change form writing directly: no user_update service exists yet, so they
-    appear only in the admin's own log. Accounts are deactivated, not deleted:
-    audit events and documents point at them."""
+    """Accounts, written through user_create, user_update and
+    user_set_password, which record audit events. Permissions follow the
+    role, so Django's groups and per-user permissions are not offered.
+    Accounts are deactivated, not deleted: audit events and documents point
+    at them."""
 
     form = UserEditForm
     add_form = UserAddForm
@@ -236,7 +252,7 @@ class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("last_name", "email")}),
         (_("Organization and role"), {"fields": ("organization", "role", "job_title")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -264,10 +280,10 @@ class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         """Administrators who are not superusers cannot hand out superuser status or permissions."""
-        readonly = tuple(super().get_readonly_fields(request, obj))
+        readonly = (*super().get_readonly_fields(request, obj), "last_login", "date_joined")
         if request.user.is_superuser or obj is None:
             return readonly
-        return (*readonly, "is_superuser", "groups", "user_permissions")
+        return (*readonly, "is_superuser")
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         token = _password_actor.set(acting_user(request))
@@ -280,10 +296,11 @@ class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
             _password_actor.reset(token)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         data = form.cleaned_data
+        if change:
+            changes = {USER_FORM_FIELDS[name]: data[name] for name in form.changed_data if name in USER_FORM_FIELDS}
+            adopt(obj, user_update(user=obj, actor=acting_user(request), **changes))
+            return
         user = user_create(
             actor=acting_user(request),
             username=data["username"],

@@ -223,6 +223,33 @@ def group_create(
 
 
 @transaction.atomic
+def group_update(
+    *, group: RecipientGroup, actor: User, name: str | None = None, description: str | None = None
+) -> RecipientGroup:
+    """Renames a group or rewrites its description. Documents keep the group
+    name they printed."""
+    _require_group_manager(actor, group.owner)
+    group = RecipientGroup.objects.select_for_update().get(pk=group.pk)
+    before = snapshot(group, ("name", "description"))
+    if name is not None:
+        group.name = clean_text(name, label=_("Name"), field="name", max_length=255)
+        if not group.name:
+            raise DomainError(_("The group needs a name."), field="name")
+        if RecipientGroup.objects.filter(owner=group.owner_id, name=group.name).exclude(pk=group.pk).exists():
+            raise DomainError(
+                _("%(owner)s already has a group named “%(name)s”.") % {"owner": group.owner.name, "name": group.name},
+                field="name",
+            )
+    if description is not None:
+        group.description = clean_text(description, label=_("Description"), field="description", multiline=True)
+    group.save()
+    changes = diff(before, snapshot(group, ("name", "description")))
+    if changes:
+        audit_record(actor=actor, action="group.update", obj=group, changes=changes)
+    return group
+
+
+@transaction.atomic
 def group_set_members(*, group: RecipientGroup, actor: User, members: Sequence[Organization]) -> RecipientGroup:
     """Replaces the members. Documents already sent keep the deliveries they had."""
     _require_group_manager(actor, group.owner)
@@ -310,6 +337,45 @@ def user_create(
             {}, {"username": user.username, "role": role, "organization": organization, "is_superuser": superuser}
         ),
     )
+    return user
+
+
+USER_FIELDS = ("full_name", "email", "organization", "role", "job_title", "is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: User, **changes: Any) -> User:
+    """Changes an account's details, role, organization or flags. Only
+    superusers hand out or take away superuser status; nobody locks
+    themselves out by deactivating their own account."""
+    require_admin(actor, _("change accounts"))
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {**snapshot(user, USER_FIELDS[1:]), "full_name": user.get_full_name()}
+    if "is_superuser" in changes and changes["is_superuser"] != user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can grant or remove superuser status."))
+    if user.pk == actor.pk and changes.get("is_active") is False:
+        raise DomainError(_("You cannot deactivate your own account."), field="is_active")
+    if "full_name" in changes:
+        user.last_name = clean_text(changes.pop("full_name"), label=_("Full name"), field="full_name", max_length=150)
+    for field in ("email", "job_title"):
+        if field in changes:
+            setattr(user, field, clean_text(changes.pop(field), label=field, field=field, max_length=254))
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if user.role not in Role.values:
+        raise DomainError(_("Unknown role “%(role)s”.") % {"role": user.role}, field="role")
+    if user.role != Role.ADMIN and user.organization_id is None:
+        raise DomainError(_("Every account except administrators belongs to an organization."), field="organization")
+    if user.is_superuser and user.role != Role.ADMIN:
+        raise DomainError(_("Only administrators can be superusers."), field="role")
+    user.save()
+    after = {**snapshot(user, USER_FIELDS[1:]), "full_name": user.get_full_name()}
+    recorded = diff(before, after)
+    if recorded:
+        audit_record(actor=actor, action="user.update", obj=user, organization=user.organization, changes=recorded)
     return user
 
 

@@ -278,3 +278,38 @@ def test_changing_ones_own_password_keeps_the_session(admin_client, admin_user):
         admin_client.post(url, {"password1": "Mật-khẩu-mới-2026", "password2": "Mật-khẩu-mới-2026"}).status_code == 302
     )
     assert admin_client.get(USERS).status_code == 200
+
+
+@pytest.mark.django_db
+def test_renaming_a_group_goes_through_the_service(admin_client, admin_user, province, department):
+    group = group_create(actor=admin_user, owner=province, name="Các sở", members=[department])
+    url = reverse("admin:recipients_recipientgroup_change", args=[group.pk])
+    data = changeform_data(admin_client.get(url))
+    data["name"] = "Các sở, ban, ngành cấp tỉnh"
+    assert admin_client.post(url, data).status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Các sở, ban, ngành cấp tỉnh"
+    event = AuditEvent.objects.for_object(group).get(action="group.update")
+    assert event.changes["name"] == {"before": "Các sở", "after": "Các sở, ban, ngành cấp tỉnh"}
+
+
+@pytest.mark.django_db
+def test_account_changes_go_through_the_service(admin_client, admin_user, department):
+    clerk = UserFactory(username="vanthu", organization=department, role=Role.CLERK)
+    url = reverse("admin:recipients_user_change", args=[clerk.pk])
+    data = changeform_data(admin_client.get(url))
+    data.update({"role": "leader", "last_name": "Trần Thị Bình"})
+    data.pop("is_active", None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clerk.refresh_from_db()
+    assert (clerk.role, clerk.get_full_name(), clerk.is_active) == ("leader", "Trần Thị Bình", False)
+    event = AuditEvent.objects.for_object(clerk).get(action="user.update")
+    assert event.actor == admin_user
+    assert event.changes["role"] == {"before": "clerk", "after": "leader"}
+    assert event.changes["is_active"] == {"before": True, "after": False}
+    data["organization"] = ""
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200
+    clerk.refresh_from_db()
+    assert clerk.organization == department

@@ -6,7 +6,15 @@ from core.models import AuditEvent
 from core.text import fold, slugify_vi
 from recipients.models import Role
 from recipients.selectors import organization_descendant_ids, user_scope_organization_ids
-from recipients.services import group_create, group_set_members, organization_create, organization_update, user_create
+from recipients.services import (
+    group_create,
+    group_set_members,
+    organization_create,
+    organization_update,
+    user_create,
+    user_set_password,
+    user_update,
+)
 from tests.factories import OrganizationFactory, PartyOrganizationFactory, UserFactory
 
 ORGS = "/api/v1/organizations/"
@@ -177,3 +185,33 @@ def test_api_answers_in_vietnamese_by_default_and_english_on_request(leader):
     vietnamese = client.post(ORGS, payload, format="json").json()["detail"]
     assert english == "Only a clerk or an administrator can add organizations."
     assert vietnamese == "Chỉ văn thư hoặc quản trị viên mới được thêm cơ quan, tổ chức."
+
+
+@pytest.mark.django_db
+def test_user_update_guards_superusers_and_self_lockout(admin_user, organization):
+    clerk = UserFactory(organization=organization, role=Role.CLERK)
+    with pytest.raises(PermissionDenied, match="superuser"):
+        user_update(user=clerk, actor=admin_user, is_superuser=True)
+    with pytest.raises(DomainError, match="your own account"):
+        user_update(user=admin_user, actor=admin_user, is_active=False)
+    with pytest.raises(DomainError, match="belongs to an organization"):
+        user_update(user=clerk, actor=admin_user, organization=None)
+    with pytest.raises(PermissionDenied):
+        user_update(user=clerk, actor=clerk, role="admin")
+    updated = user_update(user=clerk, actor=admin_user, role="leader", job_title="Phó Trưởng ban")
+    assert (updated.role, updated.job_title) == ("leader", "Phó Trưởng ban")
+
+
+@pytest.mark.django_db
+def test_users_change_their_own_password_and_admins_anyones(admin_user, organization):
+    clerk = UserFactory(organization=organization, role=Role.CLERK)
+    other = UserFactory(organization=organization, role=Role.CLERK)
+    user_set_password(user=clerk, actor=clerk, password="Mật-khẩu-mới-2026")
+    with pytest.raises(PermissionDenied):
+        user_set_password(user=other, actor=clerk, password="Mật-khẩu-mới-2026")
+    user_set_password(user=other, actor=admin_user, password="Mật-khẩu-khác-2026")
+    clerk.refresh_from_db()
+    assert clerk.check_password("Mật-khẩu-mới-2026")
+    assert AuditEvent.objects.filter(action="user.set_password").count() == 2
+    with pytest.raises(DomainError, match="hash"):
+        user_set_password(user=clerk, actor=clerk, password_hash="not-a-hash")
