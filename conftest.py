@@ -80,3 +80,13 @@ def clerk_api(clerk: User) -> APIClient:
 def _fast_password_hashing(settings: Any) -> None:
     """Real hashers spend a second per password by design; tests need none of that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """Service tests match English messages; requests still choose their own
+    language (Vietnamese by default) through LocaleMiddleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

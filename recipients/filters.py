@@ -8,7 +8,7 @@ from recipients.models import Organization, OrganizationLevel, OrganizationSyste
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Name, abbreviation or code, without diacritics"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Name, abbreviation or code (diacritics optional)"))
     system = django_filters.ChoiceFilter(choices=OrganizationSystem.choices)
     level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
     parent = django_filters.NumberFilter(field_name="parent_id")

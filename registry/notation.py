@@ -256,7 +256,10 @@ def parse_symbol(
     _check_system_argument(system)
     symbol = _clean(text)
     if not symbol:
-        raise _error(text, _("“%(text)s” contains no symbol, such as KH/TU or STTTT-TTBCBC."))
+        raise _error(
+            text,
+            _("“%(text)s” has nothing after the number: no type or issuer abbreviation such as KH/TU or STTTT-TTBCBC."),
+        )
     head, slash, _rest = symbol.partition("/")
     detected = PARTY if slash and not _YEAR.fullmatch(head) else STATE
     if system is not None and system != detected:

@@ -286,7 +286,7 @@ class DocumentCreateSerializer(DocumentContentSerializer):
     distribution = DistributionWriteSerializer(
         many=True,
         required=False,
-        help_text=_("Left out: “Như trên” (with addressees) and the file copy line are filled in."),
+        help_text=_("If left out, “Như trên” (when there are addressees) and the file copy line are filled in."),
     )
     # Incoming registers only.
     notation = _text(120, help_text=_("Incoming: the sender's number and notation as printed."))
@@ -316,7 +316,10 @@ class IssueSerializer(serializers.Serializer[Any]):
     issued_on = serializers.DateField(
         required=False,
         allow_null=True,
-        help_text=_("Defaults to today (Asia/Ho_Chi_Minh); an earlier date keeps numbers in date order."),
+        help_text=_(
+            "Defaults to today (Asia/Ho_Chi_Minh). An earlier date is accepted only when no later-dated document "
+            "already has a number in the same sequence."
+        ),
     )
 
 

@@ -119,7 +119,7 @@ def _drafting_unit(value: Any) -> str:
 
 def _doc_type(value: Any) -> DocumentType:
     if not isinstance(value, DocumentType):
-        raise DomainError(_("Choose a document type."))
+        raise DomainError(_("Choose the document type."))
     return value
 
 

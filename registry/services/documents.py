@@ -267,7 +267,7 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
     require_register_clerk(actor, document.register)
     if document.status not in {DocumentStatus.ISSUED, DocumentStatus.DISPATCHED, DocumentStatus.RECEIVED}:
         raise Conflict(
-            _("Only an issued or received document can be withdrawn; this one is %(status)s.")
+            _("Only an issued, dispatched or received document can be withdrawn; this one is %(status)s.")
             % {"status": document.get_status_display().lower()},
             code="not_withdrawable",
         )

@@ -56,8 +56,9 @@ def _clean_register(register: Register) -> None:
         ("sequence_scope", SequenceScope),
     ):
         if getattr(register, field) not in choices.values:
+            label = Register._meta.get_field(field).verbose_name
             raise DomainError(
-                _("%(field)s must be one of %(allowed)s.") % {"field": field, "allowed": ", ".join(choices.values)},
+                _("%(field)s must be one of %(allowed)s.") % {"field": label, "allowed": ", ".join(choices.values)},
                 field=field,
             )
     if register.direction == Direction.INCOMING and (
