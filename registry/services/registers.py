@@ -56,7 +56,7 @@ def _clean_register(register: Register) -> None:
         ("sequence_scope", SequenceScope),
     ):
         if getattr(register, field) not in choices.values:
-            label = Register._meta.get_field(field).verbose_name
+            label = getattr(Register._meta.get_field(field), "verbose_name", field)
             raise DomainError(
                 _("%(field)s must be one of %(allowed)s.") % {"field": label, "allowed": ", ".join(choices.values)},
                 field=field,
