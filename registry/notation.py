@@ -135,8 +135,7 @@ class Notation:
         _check_number(text, self.number)
 
     def _text(self) -> str:
-        separator = "-" if self.system == PARTY else "/"
-        return f"{self.number:02d}{separator}{self.symbol}"
+        return _join(self.system, self.number, self.symbol)
 
     @property
     def number_text(self) -> str:
@@ -173,6 +172,17 @@ def format_notation(
 ) -> str:
     notation = Notation(system=system, number=number, type_abbr=type_abbr, issuer=issuer, unit=unit, year=year)
     return notation.format(with_prefix=with_prefix)
+
+
+def _join(system: str, number: int, symbol: str) -> str:
+    separator = "-" if system == PARTY else "/"
+    return f"{number:02d}{separator}{symbol}"
+
+
+def notation_from_symbol(system: str, number: int, symbol: str) -> str:
+    """The notation of a symbol checked earlier by format_symbol, once the number is known."""
+    _check_number(symbol, number)
+    return _join(system, number, symbol)
 
 
 def format_symbol(*, system: str, type_abbr: str, issuer: str, unit: str = "", year: int | None = None) -> str:

@@ -339,22 +339,24 @@ def build_references(document: Document, entries: Sequence[ReferenceInput]) -> l
     return rows
 
 
-def refresh_search_text(document: Document, addressee_texts: Sequence[str] | None = None) -> None:
-    """The folded text that `q` searches: notation, subject, body, issuer, signer, addressees."""
-    if addressee_texts is None:
-        addressee_texts = [row.text for row in document.addressees.all()] if document.pk else []
-    document.search_text = fold(
+def search_text_besides_notation(document: Document, addressee_texts: Sequence[str]) -> str:
+    """The folded subject, issuer, signer, addressees and body."""
+    return fold(
         " ".join(
-            [
-                document.notation,
-                document.subject,
-                document.issuer_name,
-                document.signer_name,
-                " ".join(addressee_texts),
-                document.body,
-            ]
+            [document.subject, document.issuer_name, document.signer_name, " ".join(addressee_texts), document.body]
         )
     )
+
+
+def join_search_text(notation: str, rest: str) -> str:
+    """The folded text that `q` searches: the notation, then the rest."""
+    return f"{fold(notation)} {rest}".strip()
+
+
+def refresh_search_text(document: Document, addressee_texts: Sequence[str] | None = None) -> None:
+    if addressee_texts is None:
+        addressee_texts = [row.text for row in document.addressees.all()] if document.pk else []
+    document.search_text = join_search_text(document.notation, search_text_besides_notation(document, addressee_texts))
 
 
 def parse_incoming_notation(text: str) -> Notation | None:

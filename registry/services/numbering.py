@@ -9,6 +9,7 @@ which serializes writers the same way.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -71,7 +72,7 @@ def sequence_id(key: SequenceKey) -> int:
     never touch the unique index. A concurrent first use is absorbed by
     INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite).
     """
-    rows = NumberSequence.objects.filter(**key.lookup()).values_list("id", flat=True)
+    rows = NumberSequence.objects.filter(**key.lookup()).order_by().values_list("id", flat=True)
     found = rows.first()
     if found is not None:
         return found
@@ -83,14 +84,33 @@ def sequence_id(key: SequenceKey) -> int:
 
 
 def take_next_number(key: SequenceKey) -> tuple[int, int]:
-    """Locks the counter for the rest of the transaction and returns
-    (sequence id, the number taken)."""
-    seq_id = sequence_id(key)
+    """Increments the counter for `key` and returns (sequence id, number
+    taken); the counter row stays locked until the surrounding transaction
+    ends. The counter is found by its unique key inside the UPDATE itself, so
+    taking a number is one round trip once the sequence exists."""
+    taken = _increment(key)
+    if taken is None:
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(**key.lookup(), period_end=key.period_end)],
+            ignore_conflicts=True,
+        )
+        taken = _increment(key)
+    assert taken is not None
+    return taken
+
+
+def _increment(key: SequenceKey) -> tuple[int, int] | None:
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    doc_type_test = "doc_type_id IS NULL" if key.doc_type is None else "doc_type_id = %s"
+    params: list[Any] = [key.register.pk, key.period_start, key.series]
+    if key.doc_type is not None:
+        params.append(key.doc_type.pk)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 WHERE id = %s RETURNING last_number",  # noqa: S608
-            [seq_id],
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608
+            f"WHERE register_id = %s AND period_start = %s AND series = %s AND {doc_type_test} "
+            "RETURNING id, last_number",
+            params,
         )
-        (number,) = cursor.fetchone()
-    return seq_id, int(number)
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else None

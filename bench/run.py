@@ -1,0 +1,231 @@
+"""`make bench`: how many documents concurrent clients issue per second on
+PostgreSQL through `registry.services.document_issue`, beside the limit
+measured in the same run: raw SQL doing the same work (lock the counter row,
+increment it, insert the issued document row, commit). Prints one JSON object
+on stdout and a one-line verdict on stderr; exits 0 whether or not the target
+is met, since it is a measurement.
+
+Usage: python bench/run.py [--clients 8] [--documents 1000] [--rounds 3] [--keep]
+
+The database named by BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/docreg_bench) is dropped, created and
+migrated, and dropped again at the end unless --keep; its name must contain
+"bench" so a mistyped URL cannot wipe real data. Each round measures both
+sides, in alternating order, each into a fresh register of N drafts; the
+figures are the medians over rounds. After every run the counter's documents
+must carry exactly 1..N, or the benchmark fails.
+
+The sibling modules (workers, scenario) are imported by name: running
+bench/run.py puts bench/ first on sys.path, and spawned clients get the
+parent's sys.path.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+from collections.abc import Sequence
+from multiprocessing.pool import Pool
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import workers
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/docreg_bench"
+TARGET_RATIO = 0.5
+SERVICE_WORK = (
+    "registry.services.document_issue(document=..., actor=clerk) per draft, one transaction each: "
+    "permission and readiness checks, counter UPDATE ... RETURNING, document UPDATE, audit event INSERT"
+)
+RAW_SQL_WORK = (
+    "plain psycopg, per transaction: SELECT ... FOR UPDATE on the registry_numbersequence row; "
+    "UPDATE it SET last_number = last_number + 1 RETURNING; INSERT into registry_document the row the "
+    "service leaves (every column, status issued, number, notation); COMMIT"
+)
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--clients", type=positive_int, default=8, help="concurrent client processes (default 8)")
+    parser.add_argument("--documents", type=positive_int, default=1000, help="documents per run (default 1000)")
+    parser.add_argument("--rounds", type=positive_int, default=3, help="runs of each side (default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    return parser.parse_args(argv)
+
+
+def _maintenance(url: str) -> tuple[str, str]:
+    """The bench database's name and a connection string to the server's "postgres" database."""
+    name = conninfo_to_dict(url).get("dbname")
+    if not isinstance(name, str) or "bench" not in name:
+        raise SystemExit(f"refusing to drop and recreate {name!r}: the bench database's name must contain 'bench'")
+    return name, make_conninfo(url, dbname="postgres")
+
+
+def drop_database(url: str) -> None:
+    name, maintenance = _maintenance(url)
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def create_database(url: str) -> None:
+    drop_database(url)
+    name, maintenance = _maintenance(url)
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    """Points Django at the bench database and migrates it. The environment is
+    set before setup so the spawned clients inherit it too; events are logged
+    only from WARNING up unless LOG_LEVEL says otherwise, to keep the output clean."""
+    import django
+    from django.core.management import call_command
+
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def _wall_time(spans: Sequence[workers.Span]) -> float:
+    return max(span.finished for span in spans) - min(span.started for span in spans)
+
+
+class Bench:
+    """The two kinds of run, each into a fresh register so its counter starts at 0."""
+
+    def __init__(self, pool: Pool, clients: int, documents: int) -> None:
+        import scenario
+
+        self.scenario = scenario
+        self.world = scenario.create_world()
+        self.pool = pool
+        self.clients = clients
+        self.documents = documents
+
+    def service_run(self, label: str) -> float:
+        """Seconds for the clients to issue `documents` drafts through the service."""
+        fresh = self.scenario.fresh_register(self.world.organization_id, f"Sổ đi – dịch vụ {label}")
+        ids = self.scenario.copy_drafts(self.world, fresh.register, self.documents)
+        shares = [
+            workers.ServiceShare(clerk_id=self.world.clerk_id, document_ids=ids[i :: self.clients])
+            for i in range(self.clients)
+        ]
+        self.scenario.settle()
+        seconds = _wall_time(self.pool.map(workers.issue_through_service, shares, chunksize=1))
+        self.scenario.verify_numbers(fresh.sequence_id, self.documents)
+        return seconds
+
+    def raw_sql_run(self, label: str) -> float:
+        """Seconds for the clients to take `documents` numbers and insert their rows with raw SQL."""
+        fresh = self.scenario.fresh_register(self.world.organization_id, f"Sổ đi – SQL {label}")
+        row, symbol = self.scenario.issued_row(self.world, fresh)
+        shares = [
+            workers.RawShare(
+                sequence_table=self.scenario.SEQUENCE_TABLE,
+                document_table=self.scenario.DOCUMENT_TABLE,
+                sequence_id=fresh.sequence_id,
+                count=self.documents // self.clients + (1 if i < self.documents % self.clients else 0),
+                row=row,
+                symbol=symbol,
+            )
+            for i in range(self.clients)
+        ]
+        self.scenario.settle()
+        seconds = _wall_time(self.pool.map(workers.issue_with_raw_sql, shares, chunksize=1))
+        self.scenario.verify_numbers(fresh.sequence_id, self.documents)
+        return seconds
+
+
+def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    # Other work on the machine competes with the clients for its cores; this says how much there was.
+    load_before = os.getloadavg()[0]
+    setup_django(url)
+    documents = args.documents
+    rounds: list[dict[str, Any]] = []
+    service_rates: list[float] = []
+    raw_rates: list[float] = []
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        args.clients, initializer=workers.start_client, initargs=(context.Barrier(args.clients),)
+    ) as pool:
+        bench = Bench(pool, args.clients, documents)
+        for number in range(1, args.rounds + 1):
+            # Alternating the order keeps a drift (cache, autovacuum, WAL) from favouring one side.
+            order = ("service", "raw_sql") if number % 2 else ("raw_sql", "service")
+            runs = {"service": bench.service_run, "raw_sql": bench.raw_sql_run}
+            seconds = {side: runs[side](str(number)) for side in order}
+            service_rates.append(documents / seconds["service"])
+            raw_rates.append(documents / seconds["raw_sql"])
+            rounds.append(
+                {
+                    "round": number,
+                    "order": list(order),
+                    "service_seconds": round(seconds["service"], 3),
+                    "service_docs_per_s": round(service_rates[-1], 1),
+                    "raw_sql_seconds": round(seconds["raw_sql"], 3),
+                    "raw_sql_docs_per_s": round(raw_rates[-1], 1),
+                    "ratio": round(service_rates[-1] / raw_rates[-1], 3),
+                }
+            )
+        version = bench.scenario.server_version()
+
+    from django.db import connections
+
+    connections.close_all()
+    service, raw_sql = statistics.median(service_rates), statistics.median(raw_rates)
+    return {
+        "benchmark": "issue_throughput",
+        "database": version,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min_before": round(load_before, 2),
+        "clients": args.clients,
+        "documents": documents,
+        "statistic": f"median of {args.rounds} rounds",
+        "service_docs_per_s": round(service, 1),
+        "raw_sql_docs_per_s": round(raw_sql, 1),
+        "ratio": round(service / raw_sql, 3),
+        "target_ratio": TARGET_RATIO,
+        "meets_target": service / raw_sql >= TARGET_RATIO,
+        "service_work": SERVICE_WORK,
+        "raw_sql_work": RAW_SQL_WORK,
+        "rounds": rounds,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    create_database(url)
+    try:
+        report = measure(args, url)
+    finally:
+        if not args.keep:
+            drop_database(url)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    verdict = "MET" if report["meets_target"] else "MISSED"
+    print(
+        f"service {report['service_docs_per_s']} docs/s, raw SQL {report['raw_sql_docs_per_s']} docs/s: "
+        f"ratio {report['ratio']} (target ≥ {TARGET_RATIO}) – target {verdict}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
