@@ -4,28 +4,13 @@ from rest_framework import serializers
 
 from recipients.models import Organization, OrganizationLevel, OrganizationSystem, RecipientGroup, User
 from recipients.selectors import group_members
+from recipients.services import ORGANIZATION_FIELDS
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     class Meta:
         model = Organization
-        fields = [
-            "id",
-            "name",
-            "short_name",
-            "abbreviation",
-            "code",
-            "system",
-            "level",
-            "parent",
-            "header_name",
-            "header_parent_name",
-            "place",
-            "email",
-            "active_from",
-            "active_to",
-            "successor",
-        ]
+        fields = ["id", *ORGANIZATION_FIELDS]
         read_only_fields = fields
 
 

@@ -128,6 +128,10 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Document.objects.none()
         return document_list(user=_user(self.request))
 
+    def _target(self, request: Request, pk: str) -> Document:
+        """The document a write is aimed at, if the user may see it; the service re-reads and locks it."""
+        return document_get(user=_user(request), pk=int(pk), detail=False)
+
     def _respond(self, document: Document, code: int = status.HTTP_200_OK) -> Response:
         fresh = document_get(user=_user(self.request), pk=document.pk)
         return Response(DocumentSerializer(fresh).data, status=code)
@@ -177,7 +181,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         user = _user(request)
-        document = document_get(user=user, pk=int(pk), detail=False)
+        document = self._target(request, pk)
         serializer = DocumentUpdateSerializer(data=request.data, partial=True)
         _restrict_querysets(serializer, user)
         serializer.is_valid(raise_exception=True)
@@ -192,9 +196,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404, 409)})
     def destroy(self, request: Request, pk: str) -> Response:
-        document_delete_draft(
-            document=document_get(user=_user(request), pk=int(pk), detail=False), actor=_user(request)
-        )
+        document_delete_draft(document=self._target(request, pk), actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -207,7 +209,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer = IssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = document_issue(
-            document=document_get(user=_user(request), pk=int(pk), detail=False),
+            document=self._target(request, pk),
             actor=_user(request),
             issued_on=serializer.validated_data.get("issued_on"),
         )
@@ -223,7 +225,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = document_withdraw(
-            document=document_get(user=_user(request), pk=int(pk), detail=False),
+            document=self._target(request, pk),
             actor=_user(request),
             reason=serializer.validated_data["reason"],
         )
@@ -239,7 +241,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = attachment_add(
-            document=document_get(user=_user(request), pk=int(pk), detail=False),
+            document=self._target(request, pk),
             actor=_user(request),
             upload=serializer.validated_data["file"],
             description=serializer.validated_data.get("description", ""),
@@ -255,7 +257,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """Downloads an attached file: only for users who may see the document."""
-        document = document_get(user=_user(request), pk=int(pk), detail=False)
+        document = self._target(request, pk)
         found = document.attachments.filter(pk=int(attachment_id)).first()
         if found is None:
             raise NotFound(_("The document has no attachment %(id)s.") % {"id": attachment_id})

@@ -224,12 +224,13 @@ def test_the_api_error_the_test_suite_relies_on_is_in_vietnamese():
 
 
 @pytest.mark.parametrize("po", ALL_CATALOGS, ids=lambda path: str(path.relative_to(settings.BASE_DIR)))
-def test_compiled_catalog_holds_what_the_po_says(po):
+def test_compiled_catalog_holds_what_the_po_says(po: Path) -> None:
     """Runs without GNU gettext: the committed .mo has exactly the translations of the .po."""
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing: run `manage.py compilemessages --ignore=.venv`"
     with mo.open("rb") as handle:
-        compiled = {key: value for key, value in gettext.GNUTranslations(handle)._catalog.items() if key != ""}
+        catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]  # the parsed .mo
+        compiled = {key: value for key, value in catalog.items() if key != ""}
     expected: dict[object, str] = {}
     for entry in messages(po):
         if "fuzzy" in entry.flags or not all(entry.msgstr.values()):
