@@ -104,14 +104,9 @@ def document_issue(*, document: Document, actor: User, issued_on: datetime.date 
     issued_on = issued_on or today
     _check_ready(document, issued_on=issued_on, today=today)
     owner = register.owner
-    # Every draft write keeps search_text current; only a renamed issuer
-    # makes it stale (the name is part of it).
-    if owner.name == document.issuer_name:
-        search_rest = document.search_text
-    else:
-        document.issuer_name = owner.name
-        texts = document.addressees.order_by("position").values_list("text", flat=True)
-        search_rest = search_text_besides_notation(document, list(texts))
+    # Every draft write keeps search_text current; only an issuer renamed
+    # since then makes it stale (the name is part of it).
+    renamed = owner.name != document.issuer_name
     # The document keeps the issuer's names as they are today.
     document.issuer = owner
     document.issuer_name = owner.name
@@ -119,6 +114,11 @@ def document_issue(*, document: Document, actor: User, issued_on: datetime.date 
     document.issuer_header_parent = owner.header_parent_name
     document.issuer_abbreviation = owner.abbreviation
     document.type_abbreviation = document.doc_type.abbreviation_for(document.system)
+    if renamed:
+        texts = document.addressees.order_by("position").values_list("text", flat=True)
+        search_rest = search_text_besides_notation(document, list(texts))
+    else:
+        search_rest = document.search_text
     unit = document.drafting_unit if document.system == NotationSystem.STATE and document.doc_type.is_letter else ""
     try:
         symbol = format_symbol(

@@ -309,3 +309,16 @@ def test_issue_keeps_the_issuers_names_of_the_day(make_draft, clerk, organizatio
     issued.refresh_from_db()
     assert issued.issuer_name == "Sở Thông tin và Truyền thông"
     assert issued.issuer_header_name == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+
+
+@pytest.mark.django_db
+def test_issue_takes_the_issuers_current_name_when_it_changed_since_drafting(make_draft, clerk, organization):
+    draft = make_draft()
+    organization.name = "Sở Văn hóa, Thể thao và Du lịch"
+    organization.save()
+    issued = document_issue(document=draft, actor=clerk)
+    issued.refresh_from_db()
+    assert issued.issuer_name == "Sở Văn hóa, Thể thao và Du lịch"
+    assert "so van hoa, the thao va du lich" in issued.search_text
+    assert issued.search_text.startswith("01/stttt-ttbcbc ")
+    assert "cac so, ban, nganh cap tinh" in issued.search_text
