@@ -28,6 +28,7 @@ seed: migrate
 # stops with it. DEBUG defaults on here so runserver serves static files.
 run: export DEBUG ?= 1
 run: seed
+	$(PY) manage.py schedule_reminders
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

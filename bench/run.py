@@ -1,11 +1,14 @@
 """`make bench`: how many documents concurrent clients issue per second on
 PostgreSQL through `registry.services.document_issue`, beside the limit
 measured in the same run: raw SQL doing the same work (lock the counter row,
-increment it, insert the issued document row, commit). Prints one JSON object
-on stdout and a one-line verdict on stderr; exits 0 whether or not the target
-is met, since it is a measurement.
+increment it, insert the issued document row, commit); then how fast the
+compliance API answers for 200 organizations × 500 obligations (compliance.py).
+Prints one JSON object on stdout (the issuing figures, and the compliance
+figures under "compliance") and a one-line verdict per part on stderr; exits 0
+whether or not the targets are met, since it is a measurement.
 
-Usage: python bench/run.py [--clients 8] [--documents 1000] [--rounds 3] [--keep]
+Usage: python bench/run.py [--only issuing|compliance] [--clients 8] [--documents 1000] [--rounds 3]
+                           [--requests 50] [--keep]
 
 The database named by BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/docreg_bench) is dropped, created and
@@ -15,7 +18,7 @@ sides, in alternating order, each into a fresh register of N drafts; the
 figures are the medians over rounds. After every run the counter's documents
 must carry exactly 1..N, or the benchmark fails.
 
-The sibling modules (workers, scenario) are imported by name: running
+The sibling modules (workers, scenario, compliance) are imported by name: running
 bench/run.py puts bench/ first on sys.path, and spawned clients get the
 parent's sys.path.
 """
@@ -39,6 +42,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/docreg_bench"
 TARGET_RATIO = 0.5
+PARTS = ("issuing", "compliance")
 SERVICE_WORK = (
     "registry.services.document_issue(document=..., actor=clerk) per draft, one transaction each: "
     "permission and readiness checks, counter UPDATE ... RETURNING, document UPDATE, audit event INSERT"
@@ -62,6 +66,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=positive_int, default=8, help="concurrent client processes (default 8)")
     parser.add_argument("--documents", type=positive_int, default=1000, help="documents per run (default 1000)")
     parser.add_argument("--rounds", type=positive_int, default=3, help="runs of each side (default 3)")
+    parser.add_argument(
+        "--requests", type=positive_int, default=50, help="compliance: timed requests per endpoint (default 50)"
+    )
+    parser.add_argument("--only", choices=PARTS, help="run one part only (default: both)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     return parser.parse_args(argv)
 
@@ -152,10 +160,8 @@ class Bench:
         return seconds
 
 
-def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
-    # Other work on the machine competes with the clients for its cores; this says how much there was.
-    load_before = os.getloadavg()[0]
-    setup_django(url)
+def measure(args: argparse.Namespace, load_before: float) -> dict[str, Any]:
+    """The issuing part: each round runs both sides; the figures are medians over rounds."""
     documents = args.documents
     rounds: list[dict[str, Any]] = []
     service_rates: list[float] = []
@@ -208,22 +214,53 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
     }
 
 
+def measure_parts(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    """The issuing figures at the top level, as before the compliance part existed, and the
+    compliance figures under "compliance"; a part left out by --only is absent."""
+    # Other work on the machine competes with the clients for its cores; this says how much there was.
+    load_before = os.getloadavg()[0]
+    setup_django(url)
+    report = measure(args, load_before) if args.only in (None, "issuing") else {}
+    if args.only in (None, "compliance"):
+        import compliance  # imports the models: only once Django is set up
+
+        report["compliance"] = compliance.measure(args.requests)
+    return report
+
+
+def verdicts(report: dict[str, Any]) -> list[str]:
+    """One line per part that ran, for whoever watches the terminal rather than the JSON."""
+    lines = []
+    if "service_docs_per_s" in report:
+        lines.append(
+            f"service {report['service_docs_per_s']} docs/s, raw SQL {report['raw_sql_docs_per_s']} docs/s: "
+            f"ratio {report['ratio']} (target ≥ {TARGET_RATIO}) – target {_met(report)}"
+        )
+    if "compliance" in report:
+        part = report["compliance"]
+        lines.append(
+            f"compliance: worst p95 {part['worst_p95_ms']} ms over {len(part['requests'])} endpoints "
+            f"(target ≤ {part['target_p95_ms']:g} ms) – target {_met(part)}"
+        )
+    return lines
+
+
+def _met(part: dict[str, Any]) -> str:
+    return "MET" if part["meets_target"] else "MISSED"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     create_database(url)
     try:
-        report = measure(args, url)
+        report = measure_parts(args, url)
     finally:
         if not args.keep:
             drop_database(url)
     print(json.dumps(report, ensure_ascii=False, indent=2))
-    verdict = "MET" if report["meets_target"] else "MISSED"
-    print(
-        f"service {report['service_docs_per_s']} docs/s, raw SQL {report['raw_sql_docs_per_s']} docs/s: "
-        f"ratio {report['ratio']} (target ≥ {TARGET_RATIO}) – target {verdict}",
-        file=sys.stderr,
-    )
+    for line in verdicts(report):
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -43,6 +43,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
+def env_positive_ints(name: str, default: str) -> tuple[int, ...]:
+    """Comma-separated whole numbers above zero, largest first, each once; an
+    empty value means the default."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        numbers = {int(item) for item in value.split(",")}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated whole numbers, not {value!r}") from exc
+    if min(numbers) < 1:
+        raise ImproperlyConfigured(f"{name} must list numbers above zero, not {value!r}")
+    return tuple(sorted(numbers, reverse=True))
+
+
 def _local_secret_key() -> str:
     """A random key kept in var/ so sessions survive restarts without configuration.
 
@@ -152,6 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Browser pages sign in with the session; the API also takes tokens.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/compliance/"
+LOGOUT_REDIRECT_URL = "login"
+
 # Internationalization: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -163,6 +181,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # Uploaded files live outside the static tree and are served only by views
 # that check permissions.
@@ -228,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "DistributionKindEnum": "registry.models.DistributionKind",
         "OrganizationSystemEnum": "recipients.models.OrganizationSystem",
         "NotationSystemEnum": "registry.models.NotationSystem",
+        "DocumentStatusEnum": "registry.models.DocumentStatus",
+        "ComplianceStatusEnum": "dispatch.status.STATUS_CHOICES",
     },
 }
 
@@ -241,3 +262,15 @@ LOGGING = {
 # Upload limits (bytes).
 DOCREG_MAX_UPLOAD_SIZE = env_int("DOCREG_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# Reminders (dispatch.services.reminders): the days before the due date an
+# organization that has not reported is reminded, how many days apart
+# reminders follow once it is overdue, and the office hour (Asia/Ho_Chi_Minh)
+# the daily job runs (dispatch.tasks).
+DOCREG_REMINDER_DAYS = env_positive_ints("DOCREG_REMINDER_DAYS", "7,3,1")
+DOCREG_OVERDUE_REMINDER_EVERY = env_int("DOCREG_OVERDUE_REMINDER_EVERY", 7)
+DOCREG_REMINDER_HOUR = env_int("DOCREG_REMINDER_HOUR", 7)
+if DOCREG_OVERDUE_REMINDER_EVERY < 1:
+    raise ImproperlyConfigured(f"DOCREG_OVERDUE_REMINDER_EVERY must be above zero, not {DOCREG_OVERDUE_REMINDER_EVERY}")
+if not 0 <= DOCREG_REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured(f"DOCREG_REMINDER_HOUR must be an hour from 0 to 23, not {DOCREG_REMINDER_HOUR}")

@@ -1,11 +1,40 @@
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from core.api import ID_PATTERN
+from dispatch import views as dispatch_views
+from dispatch.api import (
+    ComplianceViewSet,
+    DeliveryViewSet,
+    DocumentDeadlinesView,
+    DocumentDispatchView,
+    NotificationViewSet,
+    ObligationViewSet,
+    SubmissionViewSet,
+)
+from dispatch.api_exports import ComplianceExportView
 from recipients.api import MeView, OrganizationViewSet, RecipientGroupViewSet
 from registry.api import DocumentTypeViewSet, DocumentViewSet, RegisterViewSet
+from registry.api_intake import IntakeView
+
+
+class IdConverter:
+    """An id in a path: digits a BIGINT column can hold, so a huge number is a 404, not an error."""
+
+    regex = ID_PATTERN
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -13,10 +42,19 @@ router.register("groups", RecipientGroupViewSet, basename="group")
 router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("registers", RegisterViewSet, basename="register")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("documents/<id:pk>/dispatch/", DocumentDispatchView.as_view(), name="api-document-dispatch"),
+    path("documents/<id:pk>/deadlines/", DocumentDeadlinesView.as_view(), name="api-document-deadlines"),
+    path("intake/", IntakeView.as_view(), name="api-intake"),
+    path("compliance/export.xlsx", ComplianceExportView.as_view(), name="api-compliance-export"),
     path("", include(router.urls)),
 ]
 
@@ -25,4 +63,12 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compliance/", dispatch_views.compliance_dashboard, name="compliance"),
+    path(
+        "compliance/obligations/<id:pk>/",
+        dispatch_views.obligation_compliance,
+        name="compliance-obligation",
+    ),
 ]

@@ -8,12 +8,14 @@ Every error body has the same shape: {"detail": a sentence for people,
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -22,6 +24,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError
 
 logger = logging.getLogger("docreg.api")
+
+# Ids in URLs: whole numbers a BIGINT column can hold (18 digits keeps below 2^63).
+ID_PATTERN = r"[0-9]{1,18}"
 
 
 class Pagination(PageNumberPagination):
@@ -77,12 +82,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=as_serializer_error(exc))
+    if isinstance(exc, OverflowError | DataError):
+        # A number too large for its column, from a filter or body the
+        # validation let through: the client's input, not a server fault.
+        logger.info("out-of-range value answered with 400: %s", exc)
+        return Response(
+            {"detail": _("A number in the request is out of range."), "code": "out_of_range"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error answered with 409: %s", exc)
         return Response(
             {"detail": _("The change conflicts with existing records; reload and try again."), "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Http404):
+        exc = NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, APIException):
         return response

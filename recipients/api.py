@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import error_responses
+from core.api import ID_PATTERN, error_responses
 from core.errors import NotFound
 from recipients.filters import OrganizationFilter
 from recipients.models import Organization, RecipientGroup, User
@@ -35,7 +35,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Organization]:
         return organization_list()
@@ -70,7 +70,7 @@ class RecipientGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     serializer_class = RecipientGroupSerializer
     filterset_fields = ["owner"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[RecipientGroup]:
         return group_list()

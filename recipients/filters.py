@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from core.text import fold
 from core.time import office_today
 from recipients.models import Organization, OrganizationLevel, OrganizationSystem
@@ -11,7 +12,7 @@ class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name, abbreviation or code (diacritics optional)"))
     system = django_filters.ChoiceFilter(choices=OrganizationSystem.choices)
     level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     abbreviation = django_filters.CharFilter(lookup_expr="iexact")
     active = django_filters.BooleanFilter(method="filter_active", label=_("Active today"))
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from core.api import error_responses
+from core.api import ID_PATTERN, error_responses
 from core.errors import DomainError, NotFound
 from recipients.models import User
 from registry.filters import DocumentFilter
@@ -70,7 +70,7 @@ class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Registers (sổ) and their numbering policies."""
 
     serializer_class = RegisterSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
     filterset_fields = ["owner", "direction", "system", "is_active"]
 
     def get_queryset(self) -> QuerySet[Register]:
@@ -121,7 +121,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Document]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -254,7 +254,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             **error_responses(401, 404),
         },
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    @action(detail=True, methods=["get"], url_path=rf"attachments/(?P<attachment_id>{ID_PATTERN})")
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """Downloads an attached file: only for users who may see the document."""
         document = self._target(request, pk)

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from registry.models import Direction, Document, DocumentStatus
 from registry.selectors import filter_by_notation, search_documents
 
@@ -14,8 +15,8 @@ class DocumentFilter(django_filters.FilterSet):
     doc_type = django_filters.CharFilter(field_name="doc_type__code", label=_("Document type code"))
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
-    issuer = django_filters.NumberFilter(field_name="issuer_id", label=_("Issuer (organization id)"))
-    register = django_filters.NumberFilter(field_name="register_id", label=_("Register id"))
+    issuer = IdFilter(field_name="issuer_id", label=_("Issuer (organization id)"))
+    register = IdFilter(field_name="register_id", label=_("Register id"))
     issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("Issued on or after"))
     issued_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte", label=_("Issued on or before"))
 

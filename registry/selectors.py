@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.text import fold
+from dispatch.models import Assignment, Delivery
 from recipients.models import Role, User
-from recipients.selectors import user_scope_organization_ids
+from recipients.selectors import scope_filter
 from registry.models import (
     DistributionEntry,
     Document,
@@ -27,8 +28,8 @@ def document_type_list() -> QuerySet[DocumentType]:
 
 def register_list(*, user: User) -> QuerySet[Register]:
     registers = Register.objects.select_related("owner")
-    scope = user_scope_organization_ids(user)
-    return registers if scope is None else registers.filter(owner_id__in=scope)
+    scope = scope_filter(user, "owner_id")
+    return registers if scope is None else registers.filter(scope)
 
 
 def register_get(*, user: User, pk: int) -> Register:
@@ -40,19 +41,22 @@ def register_get(*, user: User, pk: int) -> Register:
 
 def visible_documents(documents: QuerySet[Document], *, user: User) -> QuerySet[Document]:
     """Clerks and leaders see the registers of their organization and the
-    bodies below it; reporters their own organization's. Everyone sees issued
-    documents addressed to their organization by name."""
-    scope = user_scope_organization_ids(user)
-    if scope is None:
+    bodies below it; reporters their own organization's. Everyone sees the
+    issued documents addressed or delivered to their organization, or that
+    oblige it to report."""
+    own = scope_filter(user, "register__owner_id")
+    if own is None:
         return documents
-    own = Q(register__owner_id__in=scope)
     if user.organization_id is None:
         return documents.filter(own)
-    addressed = Exists(DocumentAddressee.objects.filter(document=OuterRef("pk"), organization_id=user.organization_id))
     if user.role == Role.REPORTER:
         # Reporters work on answers, not on their organization's drafts.
         own &= ~Q(status=DocumentStatus.DRAFT)
-    return documents.filter(own | (addressed & Q(status__in=SENT_STATUSES)))
+    organization_id = user.organization_id
+    addressed = Exists(DocumentAddressee.objects.filter(document=OuterRef("pk"), organization_id=organization_id))
+    delivered = Exists(Delivery.objects.filter(document=OuterRef("pk"), recipient_id=organization_id))
+    obliged = Exists(Assignment.objects.filter(obligation__document=OuterRef("pk"), organization_id=organization_id))
+    return documents.filter(own | ((addressed | delivered | obliged) & Q(status__in=SENT_STATUSES)))
 
 
 def document_list(*, user: User) -> QuerySet[Document]:

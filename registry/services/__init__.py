@@ -12,7 +12,7 @@ from registry.services.documents import (
     document_update,
     document_withdraw,
 )
-from registry.services.incoming import document_register_incoming, incoming_duplicates
+from registry.services.incoming import document_register_incoming, incoming_duplicates, register_incoming
 from registry.services.issuing import document_issue
 from registry.services.registers import register_create, register_set_opening_number, register_update
 
@@ -29,6 +29,7 @@ __all__ = [
     "document_withdraw",
     "incoming_duplicates",
     "register_create",
+    "register_incoming",
     "register_set_opening_number",
     "register_update",
 ]

@@ -1,16 +1,18 @@
 """Files attached to documents: the signed scan, annexes, the Word original."""
 
 import hashlib
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import DomainError
-from core.files import DOCX, JPEG, ODS, ODT, PDF, PNG, TIFF, XLSX, detect_file_kind
+from core.files import DOCX, JPEG, ODS, ODT, PDF, PNG, TIFF, XLSX, FileKind, detect_file_kind
 from core.text import clean_text
 from recipients.models import User
 from registry.models import Attachment, Document, DocumentStatus, attachment_path
@@ -27,24 +29,38 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
     require_register_clerk(actor, document.register)
     if document.status == DocumentStatus.WITHDRAWN:
         raise DomainError(_("A withdrawn document is frozen."), code="frozen_fields")
+    kind = check_upload(upload, ATTACHMENT_KINDS)
+    return store_attachment(document=document, upload=upload, kind=kind, uploaded_by=actor, description=description)
+
+
+def check_upload(upload: UploadedFile, kinds: Sequence[FileKind]) -> FileKind:
+    """The upload's kind, read from its content; DomainError when it is empty,
+    too large or of a kind not in `kinds`."""
     limit = settings.DOCREG_MAX_UPLOAD_SIZE
-    if upload.size is None or upload.size == 0:
-        raise DomainError(_("The file is empty."), field="file")
+    if not upload.size:
+        raise DomainError(_("“%(name)s” is empty.") % {"name": upload.name}, field="file")
     if upload.size > limit:
         raise DomainError(
-            _("The file is %(size)d MB; at most %(limit)d MB is accepted.")
-            % {"size": upload.size // (1024 * 1024), "limit": limit // (1024 * 1024)},
+            _("“%(name)s” is %(size)s; at most %(limit)s is accepted.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             field="file",
+            code="file_too_large",
         )
     kind = detect_file_kind(upload)
-    if kind not in ATTACHMENT_KINDS:
+    if kind is None or kind not in kinds:
         raise DomainError(
-            _("“%(name)s” is not a PDF, Word, Excel, OpenDocument or image file (checked from its content).")
-            % {"name": upload.name},
+            _("“%(name)s” is not one of the accepted kinds (%(kinds)s); its content was checked, not its name.")
+            % {"name": upload.name, "kinds": ", ".join(k.code.upper() for k in kinds)},
             field="file",
             code="unsupported_file_type",
         )
-    assert kind is not None
+    return kind
+
+
+def store_attachment(
+    *, document: Document, upload: UploadedFile, kind: FileKind, uploaded_by: User, description: str = ""
+) -> Attachment:
+    """Stores a checked upload (see check_upload) as an attachment of the document and records it."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -54,10 +70,10 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
         document=document,
         original_name=name,
         content_type=kind.content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         description=clean_text(description or "", label=_("Description"), field="description", max_length=255),
-        uploaded_by=actor,
+        uploaded_by=uploaded_by,
     )
     # Content-addressed: the same file is stored once however often it is
     # attached, and a blob left by a rolled-back transaction is harmless.
@@ -67,7 +83,7 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
     attachment.file.name = path
     attachment.save()
     audit_record(
-        actor=actor,
+        actor=uploaded_by,
         action="document.attach",
         obj=document,
         data={"attachment": attachment.pk, "name": name, "sha256": attachment.sha256, "size": attachment.size},

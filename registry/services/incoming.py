@@ -95,6 +95,42 @@ def document_register_incoming(
     records) and nothing is written unless `confirm_duplicate` is set.
     """
     require_register_clerk(actor, register)
+    return register_incoming(
+        register=register,
+        registered_by=actor,
+        subject=subject,
+        notation=notation,
+        doc_type=doc_type,
+        sender=sender,
+        sender_name=sender_name,
+        received_at=received_at,
+        original=original,
+        references=references,
+        confirm_duplicate=confirm_duplicate,
+        **fields,
+    )
+
+
+@transaction.atomic
+def register_incoming(
+    *,
+    register: Register,
+    registered_by: User,
+    subject: str,
+    notation: str = "",
+    doc_type: DocumentType | None = None,
+    sender: Organization | None = None,
+    sender_name: str = "",
+    received_at: datetime.datetime | None = None,
+    original: Document | None = None,
+    references: Sequence[ReferenceInput] = (),
+    confirm_duplicate: bool = False,
+    **fields: Any,
+) -> Document:
+    """The registration itself, for callers that checked who may do it: the
+    register's clerk (document_register_incoming), or the system registering
+    a report a district submitted (dispatch) in the requester's register."""
+    actor = registered_by
     if register.direction != Direction.INCOMING:
         raise DomainError(
             _("“%(register)s” is an outgoing register; received documents go in an incoming register.")

@@ -272,3 +272,10 @@ def test_registers_api(clerk_api, organization, register):
 @pytest.mark.django_db
 def test_document_status_constants_match_contract():
     assert {choice.value for choice in DocumentStatus} >= {"draft", "issued", "dispatched", "withdrawn"}
+
+
+@pytest.mark.django_db
+def test_not_found_from_generic_views_has_the_error_shape(clerk_api):
+    body = clerk_api.get("/api/v1/registers/999999/").json()
+    assert body["code"] == "not_found"
+    assert body["detail"]

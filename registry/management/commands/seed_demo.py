@@ -1,30 +1,30 @@
-"""`manage.py seed_demo [--password P]`: the demo directory, registers, documents and accounts.
+"""`manage.py seed_demo [--password P]`: the demo directory, registers, documents, accounts,
+deliveries and reporting obligations.
 
 The data lives in fixtures/demo/*.json, keyed by short names such as "kg.btgtu". Everything is
 written through the services with the `admin` superuser as actor, so a demo database has the
 audit trail of a real one. Each row is looked up by its natural key before it is created
 (organization: name and parent; group and register: owner and name; document: register and
-subject; account: username), so a second run writes nothing. Passwords are set when an account
-is created, and on existing accounts only when --password is given.
+subject; account: username; obligation: document and title), so a second run writes nothing.
+Passwords are set when an account is created, and on existing accounts only when --password is
+given. Deliveries, obligations and reports are seeded by _seed_obligations.
 """
 
 import datetime
 import hashlib
-import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.functional import cached_property
 
 from core.errors import DomainError
-from core.text import nfc
 from recipients.models import Organization, RecipientGroup, Role, User
 from recipients.services import group_create, organization_create, user_create, user_set_password
+from registry.management.commands._seed_common import Record, load, need, one_line, pick, to_date
+from registry.management.commands._seed_obligations import ObligationSeeder
 from registry.models import Document, DocumentType, Register
 from registry.services import (
     AddresseeInput,
@@ -36,38 +36,8 @@ from registry.services import (
     register_set_opening_number,
 )
 
-DATA_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEFAULT_PASSWORD = "docreg-demo"
 DRAFT_FIELDS = ("signer_name", "signer_title", "signer_authority", "drafting_unit")
-
-Record = dict[str, Any]
-
-
-def load(name: str) -> Any:
-    with (DATA_DIR / f"{name}.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def one_line(value: str) -> str:
-    """The form the services store single-line text in (NFC, spaces collapsed), for lookups."""
-    return nfc(" ".join(value.split()))
-
-
-def to_date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def need[T](table: dict[str, T], key: str, what: str) -> T:
-    """The row a JSON record refers to by key; a typo in the data fails the run, naming the key."""
-    try:
-        return table[key]
-    except KeyError:
-        raise CommandError(f"fixtures/demo: unknown {what} “{key}”.") from None
-
-
-def pick[T](table: dict[str, T], key: str | None, what: str) -> T | None:
-    """Like `need`, for references that may be absent."""
-    return None if key is None else need(table, key, what)
 
 
 class Seeder:
@@ -94,7 +64,17 @@ class Seeder:
             self.register(record)
         for record in load("documents"):
             self.document(record)
-        return [self.admin, *(self.account(record) for record in users["accounts"])]
+        accounts = [self.admin, *(self.account(record) for record in users["accounts"])]
+        # Last: receipts are recorded by the districts' accounts, and obligations notify them.
+        ObligationSeeder(
+            admin=self.admin,
+            organizations=self.organizations,
+            groups=self.groups,
+            documents=self.documents,
+            accounts={user.username: user for user in accounts},
+            created=self.created,
+        ).run(load("obligations"))
+        return accounts
 
     @cached_property
     def password_hash(self) -> str:
@@ -272,8 +252,8 @@ class Seeder:
 
 class Command(BaseCommand):
     help = (
-        "Creates the demo organizations, recipient groups, registers, example documents and accounts "
-        "(idempotent) and prints the accounts."
+        "Creates the demo organizations, recipient groups, registers, example documents, accounts, "
+        "deliveries and reporting obligations with their reports (idempotent) and prints the accounts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
