@@ -1,3 +1,5 @@
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -25,12 +27,13 @@ from dispatch.filters import AssignmentFilter, DeliveryFilter, ObligationFilter
 from dispatch.models import Assignment, Delivery, Notification, Obligation, Submission
 from dispatch.selectors import (
     assignment_list,
+    attach_counts,
     delivery_get,
     delivery_list,
     notification_list,
     obligation_detail_queryset,
     obligation_get,
-    obligation_summaries,
+    obligation_list,
     on_time_rate,
     organization_records,
     overdue_list,
@@ -434,7 +437,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today}
 
-    def _page(self, rows: QuerySet[Any], serializer_class: type[serializers.Serializer[Any]]) -> Response:
+    def _page(self, rows: Sequence[Any], serializer_class: type[serializers.Serializer[Any]]) -> Response:
         """A page of summary rows (not assignments) in the usual paginated shape."""
         assert self.paginator is not None
         page = self.paginator.paginate_queryset(rows, self.request, view=self)
@@ -481,13 +484,19 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def obligations(self, request: Request) -> Response:
-        rows = obligation_summaries(user=_user(request), today=self.today).order_by("due_on", "id")
+        user = _user(request)
+        rows = obligation_list(user=user).order_by("due_on", "id")
         document = request.query_params.get("document")
         if document is not None:
-            if not document.isdigit():
-                raise DomainError(_("document must be a document id."), field="document")
+            if not re.fullmatch(ID_PATTERN, document):
+                raise DomainError(
+                    _("%(field)s must be an id: a whole number above zero.") % {"field": "document"}, field="document"
+                )
             rows = rows.filter(document_id=int(document))
-        return self._page(rows, ObligationSummarySerializer)
+        assert self.paginator is not None
+        page = self.paginator.paginate_queryset(rows, request, view=self) or []
+        attach_counts(page, user=user, today=self.today)
+        return self.paginator.get_paginated_response(ObligationSummarySerializer(page, many=True).data)
 
     @extend_schema(
         responses={200: OrganizationRecordSerializer(many=True), **error_responses(401)},

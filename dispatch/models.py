@@ -154,7 +154,16 @@ class Assignment(models.Model):
                 name="assignment_accepts_a_report",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "due_on"])]
+        indexes = [
+            models.Index(fields=["organization", "due_on"]),
+            # The organizations that have reported nothing yet, by due date:
+            # the overdue list and the reminders read exactly these.
+            models.Index(
+                fields=["due_on", "organization_name", "id"],
+                condition=Q(accepted_at__isnull=True, returned_at__isnull=True, first_submitted_on__isnull=True),
+                name="assignment_unreported_by_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.obligation} — {self.organization_name}"

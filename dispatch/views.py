@@ -24,7 +24,8 @@ from dispatch.exports import register_rows
 from dispatch.models import Obligation
 from dispatch.selectors import (
     assignment_list,
-    obligation_summaries,
+    attach_counts,
+    obligation_list,
     on_time_rate,
     organization_records,
     overdue_list,
@@ -99,9 +100,10 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
     """Summary, per obligation, per organization, and the overdue list."""
     user, today = _user(request), office_today()
     totals = assignment_list(user=user, today=today).order_by().aggregate(**summary_aggregates(today))
-    obligations = Paginator(
-        obligation_summaries(user=user, today=today).order_by("due_on", "id"), OBLIGATIONS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    obligations = Paginator(obligation_list(user=user).order_by("due_on", "id"), OBLIGATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    attach_counts(list(obligations), user=user, today=today)
     overdue = Paginator(overdue_list(user=user, today=today), OVERDUE_PER_PAGE).get_page(
         request.GET.get("overdue_page")
     )
@@ -151,9 +153,10 @@ def obligation_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     """Every obligated organization of one obligation the user may see."""
     user, today = _user(request), office_today()
     try:
-        obligation = obligation_summaries(user=user, today=today).get(pk=pk)
+        obligation = obligation_list(user=user).get(pk=pk)
     except Obligation.DoesNotExist:
         raise Http404(_("No obligation %(id)s that you can see.") % {"id": pk}) from None
+    attach_counts([obligation], user=user, today=today)
     rows = register_rows(user=user, today=today).filter(obligation_id=pk).order_by("organization_name", "id")
     return render(
         request,
