@@ -6,6 +6,8 @@ message is written for the person at the keyboard.
 
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     """A request broke a rule of the domain: HTTP 400."""
@@ -15,7 +17,7 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Promise,
         *,
         code: str | None = None,
         field: str | None = None,

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from core.admin import (
     ReadOnlyAdmin,
@@ -104,7 +104,7 @@ class ReceivedListFilter(RecordedListFilter):
     title = _("received")
     parameter_name = "received"
     field = "received_at"
-    recorded = _("Received")
+    recorded = pgettext_lazy("delivery", "Received")
     not_recorded = _("Not received yet")
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -224,7 +224,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = dict(serializer.validated_data)
         due_dates = {row["organization"]: row["due_on"] for row in data.pop("due_dates", [])}
         if any(day is None for day in due_dates.values()):
-            raise DomainError(_("Give each own due date a date."), field="due_dates")
+            raise DomainError(_("Each own due date needs a date."), field="due_dates")
         obligation = obligation_create(actor=user, due_dates=due_dates, **data)
         return self._respond(obligation, status.HTTP_201_CREATED)
 
@@ -295,7 +295,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(
         methods=["GET"],
         responses={200: SubmissionSerializer(many=True), **error_responses(401, 404)},
-        description=_("Every version of every report submitted for the obligation that you can see."),
+        description=_("Every version of the reports submitted for the obligation, as far as you may see them."),
     )
     @extend_schema(
         methods=["POST"],

@@ -129,12 +129,17 @@ def _message(assignment: Assignment, kind: str, today: datetime.date) -> tuple[s
         "",
         _("What must be reported: %(title)s") % {"title": obligation.title},
         _("Asked by: %(organization)s") % {"organization": obligation.organization.name},
-        _("In document %(notation)s of %(day)s: %(subject)s")
-        % {
-            "notation": document.notation,
-            "day": document.issued_on.strftime("%d/%m/%Y") if document.issued_on else "",
-            "subject": document.subject,
-        },
+        (
+            _("In document %(notation)s of %(day)s: %(subject)s")
+            % {
+                "notation": document.notation,
+                "day": document.issued_on.strftime("%d/%m/%Y"),
+                "subject": document.subject,
+            }
+            if document.issued_on
+            else _("In document %(notation)s: %(subject)s")
+            % {"notation": document.notation, "subject": document.subject}
+        ),
         "",
         _("Submit the report in docreg, or send it on paper to the office that asked for it."),
         _("This reminder was sent automatically by docreg."),

@@ -220,7 +220,9 @@ def submission_review(*, submission: Submission, actor: User, decision: str, rea
         raise Conflict(_("Only the latest version of a report is reviewed."), code="not_latest")
     if submission.decision:
         raise Conflict(
-            _("This report was already %(decision)s.") % {"decision": submission.get_decision_display().lower()},
+            _("This report was already accepted.")
+            if submission.decision == Decision.ACCEPTED
+            else _("This report was already returned for revision."),
             code="already_reviewed",
         )
     reason = clean_text(reason or "", label=_("Reason"), field="reason", multiline=True, max_length=5000)
