@@ -14,7 +14,7 @@ from core.events import send_event_on_commit
 from core.time import office_today
 from dispatch.models import Channel, Delivery
 from dispatch.services.notify import notify, organization_users
-from recipients.models import Organization, Role, User
+from recipients.models import Organization, RecipientGroup, Role, User
 from recipients.selectors import group_members
 from registry.models import (
     AddresseeKind,
@@ -52,11 +52,11 @@ def _recipients(document: Document, extra: Sequence[Organization]) -> tuple[list
         if organization.pk != document.register.owner_id and not inactive:
             found.setdefault(organization.pk, organization)
 
-    def add_line(kind: str, organization: Organization | None, group: object, text: str) -> None:
+    def add_line(kind: str, organization: Organization | None, group: RecipientGroup | None, text: str) -> None:
         if organization is not None:
             add(organization)
         elif group is not None:
-            for member in group_members(group):  # type: ignore[arg-type]
+            for member in group_members(group):
                 add(member)
         elif kind == AddresseeKind.TEXT:
             free_text.append(text)
