@@ -8,7 +8,6 @@ from rest_framework.routers import DefaultRouter
 from core.api import ID_PATTERN
 from dispatch import views as dispatch_views
 from dispatch.api import (
-    ComplianceViewSet,
     DeliveryViewSet,
     DocumentDeadlinesView,
     DocumentDispatchView,
@@ -16,6 +15,7 @@ from dispatch.api import (
     ObligationViewSet,
     SubmissionViewSet,
 )
+from dispatch.api_compliance import ComplianceViewSet
 from dispatch.api_exports import ComplianceExportView
 from recipients.api import MeView, OrganizationViewSet, RecipientGroupViewSet
 from registry.api import DocumentTypeViewSet, DocumentViewSet, RegisterViewSet

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from core.api import error_responses
 from core.errors import DomainError, NotFound
 from core.time import office_today
-from dispatch.api import COMPLIANCE_FILTERS
+from dispatch.api_compliance import COMPLIANCE_FILTERS
 from dispatch.exports import (
     XLSX_CONTENT_TYPE,
     compliance_workbook,
