@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from core.time import office_today
 from dispatch.models import Channel, Delivery, Notification, Obligation, Submission
+from dispatch.selectors import on_time_rate, status_counts
 from dispatch.status import LATE, OVERDUE, STATUS_CHOICES
 from recipients.models import Organization, RecipientGroup
 from registry.models import Document, Register
@@ -216,47 +217,34 @@ class ObligationSerializer(serializers.ModelSerializer[Obligation]):
         read_only_fields = fields
 
 
-class ObligationSummarySerializer(serializers.Serializer[Any]):
+class CountsSerializer(serializers.Serializer[Any]):
+    """Counts per status and the on-time rate of a row carrying summary_aggregates."""
+
+    counts = serializers.SerializerMethodField()
+    on_time_rate = serializers.SerializerMethodField()
+
+    @extend_schema_field(StatusCountsSerializer)
+    def get_counts(self, row: Any) -> dict[str, int]:
+        return status_counts(row)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_on_time_rate(self, row: Any) -> float | None:
+        return on_time_rate(row)
+
+
+class ObligationSummarySerializer(CountsSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     document = serializers.IntegerField(source="document_id")
     document_notation = serializers.CharField(source="document.notation")
     due_on = serializers.DateField()
     organizations = serializers.IntegerField(source="total_count")
-    counts = serializers.SerializerMethodField()
-    on_time_rate = serializers.SerializerMethodField()
-
-    @extend_schema_field(StatusCountsSerializer)
-    def get_counts(self, row: Any) -> dict[str, int]:
-        from dispatch.selectors import status_counts
-
-        return status_counts(row)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_on_time_rate(self, row: Any) -> float | None:
-        from dispatch.selectors import on_time_rate
-
-        return on_time_rate(row)
 
 
-class OrganizationRecordSerializer(serializers.Serializer[Any]):
+class OrganizationRecordSerializer(CountsSerializer):
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization__name")
     obligations = serializers.IntegerField(source="total_count")
-    counts = serializers.SerializerMethodField()
-    on_time_rate = serializers.SerializerMethodField()
-
-    @extend_schema_field(StatusCountsSerializer)
-    def get_counts(self, row: Any) -> dict[str, int]:
-        from dispatch.selectors import status_counts
-
-        return status_counts(row)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_on_time_rate(self, row: Any) -> float | None:
-        from dispatch.selectors import on_time_rate
-
-        return on_time_rate(row)
 
 
 class SubmissionUploadSerializer(serializers.Serializer[Any]):
