@@ -11,7 +11,8 @@ PORT ?= 8000
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(PY)
+$(STAMP): requirements.txt scripts/system-packages | $(PY)
+	@scripts/system-packages --install || echo "PDF rendering needs the Debian packages above; install them first."
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "import_export",
     "core",
     "recipients",
     "registry",
