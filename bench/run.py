@@ -7,8 +7,12 @@ Prints one JSON object on stdout (the issuing figures, and the compliance
 figures under "compliance") and a one-line verdict per part on stderr; exits 0
 whether or not the targets are met, since it is a measurement.
 
-Usage: python bench/run.py [--only issuing|compliance] [--clients 8] [--documents 1000] [--rounds 3]
-                           [--requests 50] [--keep]
+Then, each in its own process and database: PDF rendering beside LibreOffice
+(rendering.py), register-book export (books.py) and register import beside
+django-import-export (imports.py); their figures are under their names.
+
+Usage: python bench/run.py [--only issuing|compliance|rendering|books|imports]
+                           [--clients 8] [--documents 1000] [--rounds 3] [--requests 50] [--keep]
 
 The database named by BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/docreg_bench) is dropped, created and
@@ -28,6 +32,7 @@ import json
 import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 from collections.abc import Sequence
 from multiprocessing.pool import Pool
@@ -42,7 +47,9 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/docreg_bench"
 TARGET_RATIO = 0.5
-PARTS = ("issuing", "compliance")
+PARTS = ("issuing", "compliance", "rendering", "books", "imports")
+# Parts that run as their own script, on their own database, and print one JSON object.
+SCRIPT_PARTS = ("rendering", "books", "imports")
 SERVICE_WORK = (
     "registry.services.document_issue(document=..., actor=clerk) per draft, one transaction each: "
     "permission and readiness checks, counter UPDATE ... RETURNING, document UPDATE, audit event INSERT"
@@ -69,7 +76,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--requests", type=positive_int, default=50, help="compliance: timed requests per endpoint (default 50)"
     )
-    parser.add_argument("--only", choices=PARTS, help="run one part only (default: both)")
+    parser.add_argument("--only", choices=PARTS, help="run one part only (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     return parser.parse_args(argv)
 
@@ -214,17 +221,38 @@ def measure(args: argparse.Namespace, load_before: float) -> dict[str, Any]:
     }
 
 
+def run_script_part(name: str) -> dict[str, Any]:
+    """Runs bench/<name>.py in its own process (its own Django setup and database) and
+    returns the JSON it prints; its verdict line goes straight to stderr."""
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name(f"{name}.py"))],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if completed.returncode != 0:
+        return {"error": f"bench/{name}.py exited with {completed.returncode}", "meets_target": False}
+    report: dict[str, Any] = json.loads(completed.stdout)
+    return report
+
+
 def measure_parts(args: argparse.Namespace, url: str) -> dict[str, Any]:
-    """The issuing figures at the top level, as before the compliance part existed, and the
-    compliance figures under "compliance"; a part left out by --only is absent."""
+    """The issuing figures at the top level, as before the other parts existed, and each
+    other part under its name; a part left out by --only is absent."""
     # Other work on the machine competes with the clients for its cores; this says how much there was.
     load_before = os.getloadavg()[0]
+    if args.only in SCRIPT_PARTS:
+        return {args.only: run_script_part(args.only)}
     setup_django(url)
     report = measure(args, load_before) if args.only in (None, "issuing") else {}
     if args.only in (None, "compliance"):
         import compliance  # imports the models: only once Django is set up
 
         report["compliance"] = compliance.measure(args.requests)
+    if args.only is None:
+        for name in SCRIPT_PARTS:
+            report[name] = run_script_part(name)
     return report
 
 
@@ -242,6 +270,10 @@ def verdicts(report: dict[str, Any]) -> list[str]:
             f"compliance: worst p95 {part['worst_p95_ms']} ms over {len(part['requests'])} endpoints "
             f"(target ≤ {part['target_p95_ms']:g} ms) – target {_met(part)}"
         )
+    for name in SCRIPT_PARTS:
+        if name in report:
+            part = report[name]
+            lines.append(f"{name}: {part.get('error') or 'see its line above'} – targets {_met(part)}")
     return lines
 
 

@@ -258,11 +258,23 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every step of every PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Upload limits (bytes).
 DOCREG_MAX_UPLOAD_SIZE = env_int("DOCREG_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# Printing (registry.rendering): folders searched, in order, for Liberation
+# Serif 2.x or Tinos (Debian fonts-liberation2, fonts-croscore); colon-separated.
+DOCREG_PDF_FONT_DIRS = [
+    folder
+    for folder in os.environ.get(
+        "DOCREG_PDF_FONT_DIRS", "/usr/share/fonts/truetype/liberation2:/usr/share/fonts/truetype/croscore"
+    ).split(":")
+    if folder.strip()
+]
 
 # Reminders (dispatch.services.reminders): the days before the due date an
 # organization that has not reported is reminded, how many days apart

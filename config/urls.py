@@ -19,7 +19,9 @@ from dispatch.api_compliance import ComplianceViewSet
 from dispatch.api_exports import ComplianceExportView
 from recipients.api import MeView, OrganizationViewSet, RecipientGroupViewSet
 from registry.api import DocumentTypeViewSet, DocumentViewSet, RegisterViewSet
+from registry.api_books import RegisterBookView
 from registry.api_intake import IntakeView
+from registry.api_render import DocumentDocxView, DocumentPdfView
 
 
 class IdConverter:
@@ -53,8 +55,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("documents/<id:pk>/dispatch/", DocumentDispatchView.as_view(), name="api-document-dispatch"),
     path("documents/<id:pk>/deadlines/", DocumentDeadlinesView.as_view(), name="api-document-deadlines"),
+    path("documents/<id:pk>/pdf/", DocumentPdfView.as_view(), name="api-document-pdf"),
+    path("documents/<id:pk>/docx/", DocumentDocxView.as_view(), name="api-document-docx"),
     path("intake/", IntakeView.as_view(), name="api-intake"),
     path("compliance/export.xlsx", ComplianceExportView.as_view(), name="api-compliance-export"),
+    path("registers/<id:pk>/book.xlsx", RegisterBookView.as_view(), name="api-register-book"),
     path("", include(router.urls)),
 ]
 

@@ -6,6 +6,7 @@ Every error body has the same shape: {"detail": a sentence for people,
 """
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,7 +17,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,6 +45,18 @@ class ErrorSerializer(serializers.Serializer[Any]):
     # DRF collects declared fields before they can shadow Serializer.errors.
     errors = serializers.DictField(required=False, child=serializers.JSONField())  # type: ignore[assignment]
     duplicates = serializers.ListField(required=False, child=serializers.DictField())
+
+
+class JSONErrorsNegotiation(DefaultContentNegotiation):
+    """For downloads (a workbook, a PDF) served as plain responses: the renderer only ever renders
+    errors, and those are JSON whatever the client's Accept header asks for
+    (a download link asking for a spreadsheet still gets a readable 4xx, not 406)."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:

@@ -1,6 +1,5 @@
 """Downloads of compliance data: the follow-up register as XLSX."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse
@@ -8,12 +7,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.api import error_responses
+from core.api import JSONErrorsNegotiation, error_responses
 from core.errors import DomainError, NotFound
 from core.time import office_today
 from dispatch.api_compliance import COMPLIANCE_FILTERS
@@ -39,18 +37,6 @@ def _check_ids(cleaned: dict[str, Any]) -> None:
         value = cleaned.get(name)
         if value is not None and (value != int(value) or not 0 < value <= MAX_ID):
             raise DomainError(_("%(field)s must be an id: a whole number above zero.") % {"field": name}, field=name)
-
-
-class JSONErrorsNegotiation(DefaultContentNegotiation):
-    """The workbook is a plain HttpResponse; the renderer only ever renders
-    errors, and those are JSON whatever the client's Accept header asks for
-    (a download link asking for a spreadsheet still gets a readable 4xx, not 406)."""
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 class ComplianceExportView(APIView):

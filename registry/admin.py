@@ -16,6 +16,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -30,6 +31,9 @@ from core.admin import (
     audit_history,
 )
 from core.errors import DomainError
+from registry.admin_books import register_book_link, register_book_urls
+from registry.admin_render import document_print_links, document_print_urls
+from registry.imports.admin import RegisterImportMixin
 from registry.models import (
     Attachment,
     Direction,
@@ -114,10 +118,10 @@ class RegisterAdmin(ServiceAdmin[Register]):
     inlines = (NumberSequenceInline,)
 
     def get_fields(self, request: HttpRequest, obj: Register | None = None) -> tuple[str, ...]:
-        return REGISTER_CREATE_FIELDS if obj is None else (*REGISTER_FIELDS, "history")
+        return REGISTER_CREATE_FIELDS if obj is None else (*REGISTER_FIELDS, "book", "history")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Register | None = None) -> tuple[str, ...]:
-        return ("owner", "history") if obj is not None else ()
+        return ("owner", "book", "history") if obj is not None else ()
 
     def get_inlines(self, request: HttpRequest, obj: Register | None) -> tuple[type[NumberSequenceInline], ...]:
         return self.inlines if obj is not None else ()
@@ -132,6 +136,13 @@ class RegisterAdmin(ServiceAdmin[Register]):
     @admin.display(description=_("history"))
     def history(self, register: Register) -> str:
         return audit_history(register)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [*register_book_urls(self), *super().get_urls()]
+
+    @admin.display(description=_("register book"))
+    def book(self, register: Register) -> str:
+        return register_book_link(register)
 
     def save_model(self, request: HttpRequest, obj: Register, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -224,13 +235,14 @@ FIELDSETS = {
     ),
     "withdrawal": _section(_("Withdrawal"), "withdrawn_at", "withdrawn_by", "withdrawal_reason"),
     "history": _section(_("History"), "created_by", "created_at", "updated_at", "history"),
+    "printing": _section(_("Printing"), "printing"),
 }
 # What document_update accepts on a draft.
 DRAFT_EDITABLE = DRAFT_FIELDS | {"register"}
 
 
 @admin.register(Document)
-class DocumentAdmin(ServiceAdmin[Document]):
+class DocumentAdmin(RegisterImportMixin, ServiceAdmin[Document]):
     """Documents. A draft's content is edited here through document_update;
     once numbered or received a document is shown read-only. Issuing,
     withdrawing and deleting drafts are actions that call the services.
@@ -272,7 +284,7 @@ class DocumentAdmin(ServiceAdmin[Document]):
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_draft)
 
     def get_fieldsets(self, request: HttpRequest, obj: Document | None = None) -> list[tuple[Any, Any]]:
-        names = ["main", "number", "content", "issuer", "register_book"]
+        names = ["main", "printing", "number", "content", "issuer", "register_book"]
         if obj is not None and obj.direction == Direction.INCOMING:
             names.append("incoming")
         if obj is not None and obj.status == DocumentStatus.WITHDRAWN:
@@ -299,6 +311,13 @@ class DocumentAdmin(ServiceAdmin[Document]):
     @admin.display(description=_("history"))
     def history(self, document: Document) -> str:
         return audit_history(document)
+
+    @admin.display(description=_("official layout"))
+    def printing(self, document: Document) -> str:
+        return document_print_links(document)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [*document_print_urls(self), *super().get_urls()]
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Document], search_term: str

@@ -12,6 +12,7 @@ CONTRACT_PATHS = {
     "/api/v1/documents/": {"get", "post"},
     "/api/v1/documents/{id}/": {"get", "patch"},
     "/api/v1/documents/{id}/issue/": {"post"},
+    "/api/v1/documents/{id}/pdf/": {"get"},
 }
 CONTRACT_DOCUMENT_FILTERS = {"q", "notation", "doc_type", "direction", "status", "issuer", "issued_from", "issued_to"}
 

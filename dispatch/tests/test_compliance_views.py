@@ -19,18 +19,11 @@ from dispatch.models import Assignment, Obligation
 from dispatch.services import obligation_create, submission_create, submission_review
 from dispatch.tests.conftest import at, pdf
 from tests.factories import PASSWORD
+from tests.register_forms import FOLLOW_UP_HEADER
 
 NOW = at(2023, 12, 5, 10)
 TODAY = NOW.date()
-HEADER = [
-    "Số đến",
-    "Tên loại, số, ký hiệu, ngày tháng và trích yếu văn bản",
-    "Đơn vị hoặc người xử lý",
-    "Thời hạn giải quyết",
-    "Tiến độ giải quyết",
-    "Số, ký hiệu văn bản trả lời",
-    "Ghi chú",
-]
+HEADER = FOLLOW_UP_HEADER
 HEADER_ROW = 6
 
 

@@ -38,7 +38,7 @@ from registry.intake.lists import read_list
 from registry.notation import PARTY, STATE, NotationError, parse_notation, parse_symbol
 
 # "V/v", "V/v:", "Về việc": the subject's label, dropped from the subject.
-_SUBJECT_LABEL = re.compile(r"^(?:v/v|về\s+việc)\b\s*(?::\s*)?", re.IGNORECASE)
+SUBJECT_LABEL = re.compile(r"^(?:v/v|về\s+việc)\b\s*(?::\s*)?", re.IGNORECASE)
 _MAX_LETTER_SUBJECT_LINE = 120  # a Party letter's unlabelled subject is printed in a narrow column
 _MAX_SUBJECT_LINES = 8
 _MAX_ISSUER_LINES = 8  # a parent and its body, each printed over a few lines
@@ -176,7 +176,7 @@ def _opens_subject(cell: Cell, scan: _Scan) -> bool:
     """Whether a text cell in the header starts the subject."""
     if scan.subject_lines or scan.addressees is not None:
         return False
-    if _SUBJECT_LABEL.match(cell.text):
+    if SUBJECT_LABEL.match(cell.text):
         return True
     if BODY_START.match(cell.text):
         return False
@@ -205,7 +205,7 @@ def _take(cell: Cell, scan: _Scan) -> bool:
     elif kind is Kind.NUMBER:
         scan.number = scan.number or text
         rest = NUMBER_LINE.match(text)
-        if rest is not None and _SUBJECT_LABEL.match(rest.group("rest").strip()):
+        if rest is not None and SUBJECT_LABEL.match(rest.group("rest").strip()):
             scan.subject_lines, scan.subject_open = [rest.group("rest").strip()], True
     elif kind is Kind.MARK:
         scan.marks.extend(read_marks(text) or [])
@@ -264,8 +264,8 @@ def read_header(cells: Sequence[Cell]) -> HeaderReading:
     if scan.date:
         _read_date(scan.date, reading)
     if scan.subject_lines:
-        reading.subject = _SUBJECT_LABEL.sub("", collapse(" ".join(scan.subject_lines)), count=1) or None
-        if reading.doc_type is None and _SUBJECT_LABEL.match(scan.subject_lines[0]):
+        reading.subject = SUBJECT_LABEL.sub("", collapse(" ".join(scan.subject_lines)), count=1) or None
+        if reading.doc_type is None and SUBJECT_LABEL.match(scan.subject_lines[0]):
             reading.doc_type = "CV"  # only letters carry their subject as "V/v ..."
     reading.urgency = next((mark for mark in scan.marks if mark in URGENCY_MARKS.values()), None)
     reading.confidentiality = next((mark for mark in scan.marks if mark in CONFIDENTIALITY_MARKS.values()), None)

@@ -341,11 +341,20 @@ def build_references(document: Document, entries: Sequence[ReferenceInput]) -> l
 
 def search_text_besides_notation(document: Document, addressee_texts: Sequence[str]) -> str:
     """The folded subject, issuer, signer, addressees and body."""
-    return fold(
-        " ".join(
-            [document.subject, document.issuer_name, document.signer_name, " ".join(addressee_texts), document.body]
-        )
+    return folded_search_text(
+        subject=document.subject,
+        issuer_name=document.issuer_name,
+        signer_name=document.signer_name,
+        addressee_texts=addressee_texts,
+        body=document.body,
     )
+
+
+def folded_search_text(
+    *, subject: str, issuer_name: str, signer_name: str, addressee_texts: Sequence[str], body: str
+) -> str:
+    """search_text_besides_notation from the values themselves, for rows written without a model instance."""
+    return fold(" ".join([subject, issuer_name, signer_name, " ".join(addressee_texts), body]))
 
 
 def join_search_text(notation: str, rest: str) -> str:
@@ -380,12 +389,18 @@ def doc_type_for_notation(notation: Notation) -> DocumentType | None:
 
 def apply_incoming_notation(document: Document, parsed: Notation | None) -> None:
     """Copies a sender's notation and its parts onto a received document."""
+    for name, value in notation_fields(parsed).items():
+        setattr(document, name, value)
+
+
+def notation_fields(parsed: Notation | None) -> dict[str, Any]:
+    """A document's number, notation and their parts, as a parsed notation gives them."""
     if parsed is None:
-        document.number, document.notation = None, ""
-        document.type_abbreviation = document.issuer_abbreviation = document.drafting_unit = ""
-        return
-    document.number = parsed.number
-    document.notation = parsed.format()
-    document.type_abbreviation = parsed.type_abbr
-    document.issuer_abbreviation = parsed.issuer
-    document.drafting_unit = parsed.unit
+        return {"number": None, "notation": "", "type_abbreviation": "", "issuer_abbreviation": "", "drafting_unit": ""}
+    return {
+        "number": parsed.number,
+        "notation": parsed.format(),
+        "type_abbreviation": parsed.type_abbr,
+        "issuer_abbreviation": parsed.issuer,
+        "drafting_unit": parsed.unit,
+    }
