@@ -14,15 +14,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
@@ -57,6 +59,19 @@ class JSONErrorsNegotiation(DefaultContentNegotiation):
     ) -> tuple[BaseRenderer, str]:
         renderer = next(iter(renderers))
         return renderer, renderer.media_type
+
+
+class DownloadView(APIView):
+    """A view that answers with a file (workbook, PDF, DOCX) as a plain response, and
+    with JSON when something is wrong, whatever the client asked for."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONErrorsNegotiation
+
+
+def file_response(content_type: str, description: Any) -> dict[tuple[int, str], OpenApiResponse]:
+    """The schema's 200 response of a download: binary content of that type."""
+    return {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:

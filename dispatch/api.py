@@ -3,9 +3,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -16,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ID_PATTERN, error_responses
+from core.api import ID_PATTERN, error_responses, file_response
 from core.errors import DomainError, NotFound
 from dispatch.filters import DeliveryFilter, ObligationFilter
 from dispatch.models import Delivery, Notification, Obligation, Submission
@@ -377,7 +375,7 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The file")),
+            **file_response("application/octet-stream", _("The file")),
             **error_responses(401, 404),
         },
     )

@@ -5,13 +5,10 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.renderers import JSONRenderer
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from core.api import JSONErrorsNegotiation, error_responses
+from core.api import DownloadView, error_responses, file_response
 from core.errors import DomainError, NotFound
 from core.time import office_today
 from dispatch.api_compliance import COMPLIANCE_FILTERS
@@ -39,20 +36,15 @@ def _check_ids(cleaned: dict[str, Any]) -> None:
             raise DomainError(_("%(field)s must be an id: a whole number above zero.") % {"field": name}, field=name)
 
 
-class ComplianceExportView(APIView):
+class ComplianceExportView(DownloadView):
     """The compliance rows a user may see, as the follow-up register an office prints and files."""
-
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         operation_id="compliance_export_xlsx",
         tags=["compliance"],
         parameters=COMPLIANCE_FILTERS,
         responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The follow-up register (sổ theo dõi giải quyết) as XLSX")
-            ),
+            **file_response(XLSX_CONTENT_TYPE, _("The follow-up register (sổ theo dõi giải quyết) as XLSX")),
             **error_responses(400, 401, 404),
         },
         description=_(

@@ -3,8 +3,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from core.api import ID_PATTERN, error_responses
+from core.api import ID_PATTERN, error_responses, file_response
 from core.errors import DomainError, NotFound
 from recipients.models import User
 from registry.filters import DocumentFilter
@@ -250,7 +249,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description=_("The file")),
+            **file_response("application/octet-stream", _("The file")),
             **error_responses(401, 404),
         },
     )

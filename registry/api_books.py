@@ -4,14 +4,11 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from core.api import JSONErrorsNegotiation, error_responses
+from core.api import DownloadView, error_responses, file_response
 from core.xlsx import XLSX_CONTENT_TYPE
 from recipients.models import User
 from registry.books import MAX_YEAR, MIN_YEAR, BookKind, register_book
@@ -31,20 +28,15 @@ class RegisterBookQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-class RegisterBookView(APIView):
+class RegisterBookView(DownloadView):
     """A register's book for one year, in the Appendix IV layout an office prints and files."""
-
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         operation_id="registers_book_xlsx",
         tags=["registers"],
         parameters=[RegisterBookQuerySerializer],
         responses={
-            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The register book (sổ đăng ký) as XLSX")
-            ),
+            **file_response(XLSX_CONTENT_TYPE, _("The register book (sổ đăng ký) as XLSX")),
             **error_responses(400, 401, 404),
         },
         description=_(

@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from core.api import ErrorSerializer, JSONErrorsNegotiation, error_responses
+from core.api import DownloadView, ErrorSerializer, error_responses, file_response
 from recipients.models import User
 from registry.rendering import DOCX_CONTENT_TYPE, FORMATS, PDF_CONTENT_TYPE, document_filename, render
 from registry.selectors import document_get
@@ -47,20 +45,15 @@ def _download(request: Request, pk: int, file_format: str, archival: bool = Fals
     return HttpResponse(content, content_type=FORMATS[file_format], headers={"Content-Disposition": disposition})
 
 
-class DocumentPdfView(APIView):
+class DocumentPdfView(DownloadView):
     """A document as PDF in the official layout: A4, the margins and fonts of Decree 30 / 36-HD/VPTW."""
-
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         operation_id="documents_pdf",
         tags=["documents"],
         parameters=[ARCHIVAL_PARAMETER],
         responses={
-            (200, PDF_CONTENT_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The document in the official layout")
-            ),
+            **file_response(PDF_CONTENT_TYPE, _("The document in the official layout")),
             **error_responses(400, 401, 404),
             **UNAVAILABLE,
         },
@@ -75,19 +68,14 @@ class DocumentPdfView(APIView):
         return _download(request, pk, "pdf", archival=options.validated_data["archival"])
 
 
-class DocumentDocxView(APIView):
+class DocumentDocxView(DownloadView):
     """A document as DOCX (Word) in the official layout, with the same text as the PDF."""
-
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONErrorsNegotiation
 
     @extend_schema(
         operation_id="documents_docx",
         tags=["documents"],
         responses={
-            (200, DOCX_CONTENT_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The document in the official layout, editable")
-            ),
+            **file_response(DOCX_CONTENT_TYPE, _("The document in the official layout, editable")),
             **error_responses(401, 404),
         },
         description=_("The layout and text of …/pdf/ as a Word document. Only for documents the caller may read."),
