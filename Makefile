@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-pg lint format bench setup migrate seed clean
+.PHONY: run serve test test-pg lint format bench loadtest setup migrate seed clean
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
@@ -48,6 +48,13 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Locust against gunicorn on loopback, in a throw-away database (see README,
+# Load test); LOADTEST_DATABASE_URL=postgres://…/docreg_loadtest runs it on PostgreSQL.
+USERS ?= 50
+DURATION ?= 60s
+loadtest: $(STAMP)
+	$(PY) loadtest/run.py --users $(USERS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Counters kept in the cache (failed logins) start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def organization(db: Any):
     return OrganizationFactory(name="Sở Thông tin và Truyền thông", abbreviation="STTTT")

@@ -219,16 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parse_args(argv)
     url = os.environ.get("BENCH_BOOKS_DATABASE_URL", DEFAULT_DATABASE_URL)
-    run.create_database(url)
-    try:
-        run.setup_django(url)
-        report = measure(args.documents)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            run.drop_database(url)
+    report = run.in_bench_database(url, lambda: measure(args.documents), keep=args.keep)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     verdict = "MET" if report["meets_target"] else "MISSED"
     print(

@@ -349,7 +349,8 @@ def load(now: datetime.datetime) -> World:
 
 
 def _get(client: Client, path: str, token: str) -> Any:
-    response = client.get(path, HTTP_AUTHORIZATION=f"Token {token}")
+    # As through the TLS proxy in production: plain HTTP is redirected (DOCREG_HTTPS).
+    response = client.get(path, HTTP_AUTHORIZATION=f"Token {token}", secure=True)
     if response.status_code != 200:
         raise BenchmarkError(f"GET {path}: {response.status_code} {response.content[:300]!r}")
     return response

@@ -318,16 +318,7 @@ def verdict(report: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     url = os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_DATABASE_URL)
-    run.create_database(url)
-    try:
-        run.setup_django(url)
-        report = measure(args.rows, args.slice)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            run.drop_database(url)
+    report = run.in_bench_database(url, lambda: measure(args.rows, args.slice), keep=args.keep)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     print(verdict(report), file=sys.stderr)
     return 0

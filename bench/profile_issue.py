@@ -171,13 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", run.DEFAULT_DATABASE_URL)
-    run.create_database(url)
-    try:
-        run.setup_django(url)
-        print(profile(args.issues))
-    finally:
-        if not args.keep:
-            run.drop_database(url)
+    print(run.in_bench_database(url, lambda: profile(args.issues), keep=args.keep))
     return 0
 
 

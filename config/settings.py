@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,12 +77,45 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# HTTPS: on unless DEBUG. Plain HTTP is redirected, cookies travel only over
+# TLS, and browsers are told (HSTS) to use nothing else for a year.
+DOCREG_HTTPS = env_bool("DOCREG_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = DOCREG_HTTPS
+SESSION_COOKIE_SECURE = DOCREG_HTTPS
+CSRF_COOKIE_SECURE = DOCREG_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if DOCREG_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a proxy that ends TLS, the request reaches Django as plain HTTP: the
+# proxy says what the client used in a header (e.g. X-Forwarded-Proto), which
+# is trusted only when named here — the proxy must overwrite it on every request.
+_proxy_ssl_header = os.environ.get("DOCREG_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=False)
+
+# Content Security Policy: scripts and styles only from our own static files,
+# or inline with the per-response nonce (the admin's few inline blocks carry it).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Swagger UI and the admin draw icons from data: URIs in their stylesheets.
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to WhiteNoise, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -98,6 +132,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +155,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -171,6 +208,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/compliance/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login limits (core.ratelimit), counted in the cache: at most this many failed
+# logins for one username from one client address, and from one address in
+# all, within DOCREG_LOGIN_WINDOW seconds of the first attempt; further ones
+# are refused, even with the right password, until the window is over.
+DOCREG_LOGIN_MAX_FAILURES = env_int("DOCREG_LOGIN_MAX_FAILURES", 5)
+DOCREG_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("DOCREG_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+DOCREG_LOGIN_WINDOW = env_int("DOCREG_LOGIN_WINDOW", 15 * 60)
+if min(DOCREG_LOGIN_MAX_FAILURES, DOCREG_LOGIN_MAX_FAILURES_PER_ADDRESS, DOCREG_LOGIN_WINDOW) < 1:
+    raise ImproperlyConfigured(
+        "DOCREG_LOGIN_MAX_FAILURES, DOCREG_LOGIN_MAX_FAILURES_PER_ADDRESS and DOCREG_LOGIN_WINDOW must be above zero"
+    )
+
 # Internationalization: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -185,11 +234,71 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # Uploaded files live outside the static tree and are served only by views
-# that check permissions.
+# that check permissions: nothing serves MEDIA_URL, in DEBUG neither.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: printed to the console unless EMAIL_HOST names an SMTP server.
+# Static files are served by WhiteNoise from STATIC_ROOT (after collectstatic),
+# under names carrying a hash of their content so browsers may cache them for
+# good. DEBUG (and the tests, see config/settings_test.py) serve them from the
+# source folders as they are, without collectstatic.
+DOCREG_STATIC_MANIFEST = env_bool("DOCREG_STATIC_MANIFEST", default=not DEBUG)
+_static_storage = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if DOCREG_STATIC_MANIFEST
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+# Uploaded files: on the local disk under MEDIA_ROOT, or, when
+# DOCREG_S3_BUCKET is set, in an S3-compatible bucket (AWS, MinIO, Ceph…)
+# that every app server shares. The bucket stays private: files are read
+# through the permission-checked download views, never by a public URL.
+_s3_bucket = os.environ.get("DOCREG_S3_BUCKET", "").strip()
+_media_storage: dict[str, object]
+if _s3_bucket:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "location": os.environ.get("DOCREG_S3_PREFIX", "").strip("/"),
+            "endpoint_url": os.environ.get("DOCREG_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DOCREG_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (AWS_* variables, instance role).
+            "access_key": os.environ.get("DOCREG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DOCREG_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("DOCREG_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
+else:
+    # MEDIA_ROOT is read when used, so tests may point it elsewhere.
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {"default": _media_storage, "staticfiles": {"BACKEND": _static_storage}}
+
+# Cache and sessions: with REDIS_URL, one Redis that every app server shares
+# (login rate limits count across machines; sessions are read from it and kept
+# in the database too). Without it, each process has its own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DOCREG_CACHE_PREFIX", "docreg"),
+            # A Redis that stops answering fails requests in seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+
+# Email: SMTP when EMAIL_HOST names a server; otherwise EMAIL_BACKEND, or
+# printed to the console. Printing suits a laptop only: `check --deploy`
+# reports it (mail.E001), so a production server without EMAIL_HOST is caught.
 _email_host = os.environ.get("EMAIL_HOST", "")
 MAILERS = {
     "default": (
@@ -210,11 +319,17 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "docreg <noreply@localhost>")
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+# Background tasks (django.tasks): in the database, worked through by
+# `manage.py db_worker`, unless TASKS_BACKEND=core.tasks_rq.RQBackend puts them
+# in Redis (TASKS_REDIS_URL, else REDIS_URL) for `manage.py rq_worker`.
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip() or "django_tasks_db.DatabaseBackend"
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _tasks_backend}}
+if _tasks_backend == "core.tasks_rq.RQBackend":
+    TASKS["default"]["OPTIONS"] = {
+        "url": os.environ.get("TASKS_REDIS_URL", "").strip()
+        or os.environ.get("REDIS_URL", "").strip()
+        or "redis://127.0.0.1:6379/0",
     }
-}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -225,7 +340,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from core.api import ID_PATTERN
+from core.api_auth import TokenLoginView
+from core.auth_forms import AdminLoginForm, LoginForm
 from dispatch import views as dispatch_views
 from dispatch.api import (
     DeliveryViewSet,
@@ -38,6 +39,9 @@ class IdConverter:
 
 register_converter(IdConverter, "id")
 
+# The admin signs in under the same login limits as the other login pages.
+admin.site.login_form = AdminLoginForm
+
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("groups", RecipientGroupViewSet, basename="group")
@@ -51,7 +55,7 @@ router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenLoginView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("documents/<id:pk>/dispatch/", DocumentDispatchView.as_view(), name="api-document-dispatch"),
     path("documents/<id:pk>/deadlines/", DocumentDeadlinesView.as_view(), name="api-document-deadlines"),
@@ -68,7 +72,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("compliance/", dispatch_views.compliance_dashboard, name="compliance"),
     path(
@@ -77,3 +81,6 @@ urlpatterns = [
         name="compliance-obligation",
     ),
 ]
+
+# Addresses under /api/ that match no endpoint answer in the API's JSON error format.
+handler404 = "core.api.not_found"

@@ -3,7 +3,9 @@
 The admin is the administrators' tool. Like every other entry point it writes
 only through the service functions, and a rule a service refuses
 (core.errors.DomainError) reaches the person on the page as a form error or
-a message, never as a server error.
+a message, never as a server error. Like every other read it shows nothing
+of documents above the administrator's clearance (registry.clearance): the
+admin is where the apps meet, so this module reads registry's rules.
 """
 
 import json
@@ -15,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
@@ -26,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.models import AuditEvent
 from recipients.models import User
+from registry.clearance import clearance_filter
+from registry.history import document_events_condition, visible_audit_events
+from registry.models import Document
 
 admin.site.site_header = _("docreg administration")
 admin.site.site_title = _("docreg administration")
@@ -102,6 +108,30 @@ class ReadOnlyAdmin(AdministratorsAdmin[_ModelT]):
 
     def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return False
+
+
+class ClearanceAdminMixin:
+    """Rows whose document is above the administrator's clearance are left out
+    of the list, its counts and filters, and their change pages (which then
+    answer like a row that does not exist). Each entry of `clearance_paths` is
+    the lookup prefix to a document ("" for documents themselves, e.g.
+    "obligation__document__"); those in `nullable_clearance_paths` may be empty."""
+
+    clearance_paths: tuple[str, ...] = ()
+    nullable_clearance_paths: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
+        user = request.user
+        if not isinstance(user, User):
+            return rows.none()
+        paths = [(prefix, False) for prefix in self.clearance_paths]
+        paths += [(prefix, True) for prefix in self.nullable_clearance_paths]
+        for prefix, nullable in paths:
+            cleared = clearance_filter(user, prefix, nullable=nullable)
+            if cleared is not None:
+                rows = rows.filter(cleared)
+        return rows
 
 
 class ServiceAdmin(AdministratorsAdmin[_ModelT]):
@@ -219,11 +249,17 @@ def audit_list_url(obj: models.Model) -> str:
     return f"{reverse('admin:core_auditevent_changelist')}?{query}"
 
 
-def audit_history(obj: models.Model) -> SafeString:
-    """The object's audit events, oldest first, with a link to them in the audit trail."""
+def document_audit_list_url(document: Document) -> str:
+    query = urlencode({DocumentEventsFilter.parameter_name: document.pk})
+    return f"{reverse('admin:core_auditevent_changelist')}?{query}"
+
+
+def audit_history(obj: models.Model, events: QuerySet[AuditEvent] | None = None, link: str | None = None) -> SafeString:
+    """The object's audit events (or the `events` given), oldest first, with a
+    link to them in the audit trail (or to `link`)."""
     if obj.pk is None:
         return format_html("{}", "—")
-    events = AuditEvent.objects.for_object(obj).order_by("occurred_at", "id")
+    events = (AuditEvent.objects.for_object(obj) if events is None else events).order_by("occurred_at", "id")
     rows = format_html_join(
         "",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -245,9 +281,37 @@ def audit_history(obj: models.Model) -> SafeString:
         _("Action"),
         _("Fields changed"),
         rows,
-        audit_list_url(obj),
+        link or audit_list_url(obj),
         _("Open in the audit trail"),
     )
+
+
+def document_history(document: Document) -> SafeString:
+    """A document's events and those of its deliveries, obligations and reports (registry.history)."""
+    if document.pk is None:
+        return format_html("{}", "—")
+    events = AuditEvent.objects.filter(document_events_condition(Document.objects.filter(pk=document.pk)))
+    return audit_history(document, events, link=document_audit_list_url(document))
+
+
+class DocumentEventsFilter(admin.SimpleListFilter):
+    """?document=ID: the events of one document and of its children (registry.history),
+    as linked from the document's page; not offered in the sidebar otherwise."""
+
+    title = _("document")
+    parameter_name = "document"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        value = self.value()
+        return [(value, f"#{value}")] if value and value.isdigit() else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit() or len(value) > 18:
+            return queryset.none()
+        return queryset.filter(document_events_condition(Document.objects.filter(pk=int(value))))
 
 
 @admin.register(AuditEvent)
@@ -269,6 +333,7 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         ("organization", admin.RelatedOnlyFieldListFilter),
         ("content_type", admin.RelatedOnlyFieldListFilter),
         "occurred_at",
+        DocumentEventsFilter,
     )
     search_fields = ("actor_username", "action", "object_repr", "object_id", "request_id", "ip_address")
     date_hierarchy = "occurred_at"
@@ -288,6 +353,14 @@ class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
         "ip_address",
     )
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        """Without the events of documents above the administrator's clearance:
+        they carry the documents' subjects, bodies and notations."""
+        events = super().get_queryset(request)
+        if not isinstance(request.user, User):
+            return events.none()
+        return visible_audit_events(events, user=request.user)
 
     @admin.display(description=_("object"))
     def object_link(self, event: AuditEvent) -> str:

@@ -6,14 +6,18 @@ Every error body has the same shape: {"detail": a sentence for people,
 """
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
@@ -36,8 +40,30 @@ ID_PATTERN = r"[0-9]{1,18}"
 
 
 class Pagination(PageNumberPagination):
+    """Pages by number. A `page` that is no page number at all is a 400 naming
+    the parameter; a page past the last one is a 404 (DRF's answer)."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request: Request, paginator: Paginator[Any]) -> int | str:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw == "":
+            return 1
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+            raise ValidationError({self.page_query_param: [_("A page number is a whole number from 1 (or “last”).")]})
+        return int(raw)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an address under /api/ that names no endpoint (such as
+    /api/v1/documents/abc/) is answered in the API's error format, not with
+    the HTML page people get."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -69,9 +95,11 @@ class DownloadView(APIView):
     content_negotiation_class = JSONErrorsNegotiation
 
 
-def file_response(content_type: str, description: Any) -> dict[tuple[int, str], OpenApiResponse]:
-    """The schema's 200 response of a download: binary content of that type."""
-    return {(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
+def file_response(content_type: str | Sequence[str], description: Any) -> dict[tuple[Any, ...], OpenApiResponse]:
+    """The schema's 200 response of a download: binary content of that type, or
+    of any of those types (a stored file is served with the type it was stored with)."""
+    content_types = [content_type] if isinstance(content_type, str) else list(content_type)
+    return {(200, *content_types): OpenApiResponse(OpenApiTypes.BINARY, description=description)}
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
@@ -81,6 +109,8 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
         403: "Not allowed",
         404: "Not found or not visible to you",
         409: "Conflicts with the current state",
+        413: "The request body is too large",
+        415: "Unsupported media type of the request body",
     }
     return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
 
@@ -113,6 +143,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=as_serializer_error(exc))
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # Django's limits on what it reads into memory (DATA_UPLOAD_MAX_MEMORY_SIZE
+        # and DATA_UPLOAD_MAX_NUMBER_FIELDS); uploaded files are not counted.
+        return Response(
+            {"detail": _("The request is too large."), "code": "request_too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, OverflowError | DataError):
         # A number too large for its column, from a filter or body the
         # validation let through: the client's input, not a server fault.

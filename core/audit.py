@@ -45,19 +45,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
-def audit_record(
+def _event(
     *,
     actor: Any,
     action: str,
-    obj: models.Model | None = None,
-    changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
-    organization: Any = None,
+    obj: models.Model | None,
+    changes: Mapping[str, Any] | None,
+    data: Mapping[str, Any] | None,
+    organization: Any,
 ) -> AuditEvent:
-    """Writes one audit event in the caller's transaction.
-
-    `actor` is a user or None for system jobs; the organization defaults to the
-    actor's own."""
     context = current_request_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
@@ -76,8 +72,44 @@ def audit_record(
         event.organization = organization
     elif is_user:
         event.organization_id = getattr(actor, "organization_id", None)
+    return event
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    organization: Any = None,
+) -> AuditEvent:
+    """Writes one audit event in the caller's transaction.
+
+    `actor` is a user or None for system jobs; the organization defaults to the
+    actor's own."""
+    event = _event(actor=actor, action=action, obj=obj, changes=changes, data=data, organization=organization)
     _insert(event)
     return event
+
+
+def audit_record_each(
+    *,
+    actor: Any,
+    action: str,
+    objects: Iterable[models.Model],
+    data: Mapping[str, Any] | None = None,
+    organization: Any = None,
+) -> int:
+    """One event per object, the same action and details for each (a register
+    book handing out many confidential documents at once), inserted in batches;
+    returns how many were written."""
+    events = [
+        _event(actor=actor, action=action, obj=obj, changes=None, data=data, organization=organization)
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
 
 
 _INSERTED_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]

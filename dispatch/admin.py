@@ -6,7 +6,8 @@ is added or deleted here. Administrators read them; the only writes are the
 ones a service makes and audits: an obligation's title, description and due
 date (obligation_update) and the review of a report (submission_review).
 Obligations themselves are created by clerks through the API and pages, the
-rest by the services that record them.
+rest by the services that record them. Rows of documents above the
+administrator's clearance are not shown (core.admin.ClearanceAdminMixin).
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from core.admin import (
+    ClearanceAdminMixin,
     ReadOnlyAdmin,
     ReadOnlyTabularInline,
     ServiceAdmin,
@@ -125,10 +127,11 @@ class ReadListFilter(RecordedListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
+class DeliveryAdmin(ClearanceAdminMixin, ReadOnlyAdmin[Delivery]):
     """Who was sent which document, and when they received and registered it
     (document_dispatch, delivery_acknowledge, delivery_register)."""
 
+    clearance_paths = ("document__",)
     list_display = (
         "document_notation",
         "recipient_name",
@@ -192,11 +195,12 @@ class AssignmentInline(ReadOnlyTabularInline[Assignment, Obligation]):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(ServiceAdmin[Obligation]):
+class ObligationAdmin(ClearanceAdminMixin, ServiceAdmin[Obligation]):
     """What is asked and by when can be corrected here (obligation_update;
     organizations with a date of their own keep it). Who is obligated and
     what they reported are shown read-only."""
 
+    clearance_paths = ("document__",)
     list_display = ("title", "document_notation", "organization", "due_on", "organization_count", "created_by")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "due_on")
     search_fields = ("title", "document__notation", "organization__name", "assignments__organization_name")
@@ -244,10 +248,11 @@ class ObligationAdmin(ServiceAdmin[Obligation]):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdmin[Assignment]):
+class AssignmentAdmin(ClearanceAdminMixin, ReadOnlyAdmin[Assignment]):
     """Each obligated organization with its status for today. Its dates are
     facts the submission and review services write."""
 
+    clearance_paths = ("obligation__document__",)
     list_display = (
         "organization_name",
         "obligation",
@@ -302,11 +307,12 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin[Submission]):
+class SubmissionAdmin(ClearanceAdminMixin, ReadOnlyAdmin[Submission]):
     """Every version of every report, read-only. The requester's review is
     offered as two actions that call submission_review, which decides what
     may be reviewed (only the latest version, once)."""
 
+    clearance_paths = ("assignment__obligation__document__", "incoming_document__")
     list_display = (
         "organization_name",
         "obligation_title",
@@ -429,9 +435,10 @@ class SubmissionAdmin(ReadOnlyAdmin[Submission]):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin[Reminder]):
+class ReminderAdmin(ClearanceAdminMixin, ReadOnlyAdmin[Reminder]):
     """Reminders sent to obligated organizations, kept so that none goes out twice."""
 
+    clearance_paths = ("assignment__obligation__document__",)
     list_display = ("organization_name", "obligation_title", "kind", "days", "sent_on", "emailed", "notified_users")
     list_filter = ("kind",)
     search_fields = (
@@ -459,10 +466,11 @@ class ReminderAdmin(ReadOnlyAdmin[Reminder]):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin[Notification]):
+class NotificationAdmin(ClearanceAdminMixin, ReadOnlyAdmin[Notification]):
     """Users' in-app messages, for answering “I was never told”: read-only,
     and marked read only by their own user."""
 
+    nullable_clearance_paths = ("document__", "obligation__document__")
     list_display = ("title", "user", "kind", "created_at", "read_at")
     list_filter = ("kind", ReadListFilter)
     search_fields = ("title", "user__username", "user__organization__name", "obligation__title", "document__notation")

@@ -63,6 +63,7 @@ from recipients.models import User
 from registry.intake import extract_deadlines
 from registry.selectors import document_get, document_list, register_list
 from registry.serializers import DocumentSerializer
+from registry.services.attachments import ATTACHMENT_KINDS
 
 
 def _user(request: Request) -> User:
@@ -110,7 +111,7 @@ class DocumentDeadlinesView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: DeliverySerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(responses={200: DeliverySerializer(many=True), **error_responses(400, 401, 404)}),
 )
 class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
     """Deliveries: the sender sees who has received its documents; a
@@ -174,7 +175,7 @@ def _file_response(submission: Submission, attachment_id: str) -> FileResponse:
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: ObligationSerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(responses={200: ObligationSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(responses={200: ObligationSerializer, **error_responses(401, 404)}),
 )
 class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Obligation]):
@@ -228,7 +229,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={201: ObligationSerializer(many=True), **error_responses(400, 401, 403, 409)},
         description=_("Turns the deadlines the document states into obligations, one per deadline."),
     )
-    @action(detail=False, methods=["post"], url_path="from-deadlines")
+    @action(detail=False, methods=["post"], url_path="from-deadlines", pagination_class=None)
     def from_deadlines(self, request: Request) -> Response:
         user = _user(request)
         serializer = ObligationsFromDeadlinesSerializer(data=request.data)
@@ -287,7 +288,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "document of the requesting organization; the response is the receipt with its arrival number."
         ),
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def submissions(self, request: Request, pk: str) -> Response:
         user = _user(request)
         obligation = obligation_get(user=user, pk=int(pk))
@@ -375,7 +376,8 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
 
     @extend_schema(
         responses={
-            **file_response("application/octet-stream", _("The file")),
+            # Any attachment of the incoming document the report was registered as.
+            **file_response([kind.content_type for kind in ATTACHMENT_KINDS], _("The file")),
             **error_responses(401, 404),
         },
     )
@@ -385,7 +387,9 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
         return _file_response(submission_get(user=_user(request), pk=int(pk)), attachment_id)
 
 
-@extend_schema_view(list=extend_schema(responses={200: NotificationSerializer(many=True), **error_responses(401)}))
+@extend_schema_view(
+    list=extend_schema(responses={200: NotificationSerializer(many=True), **error_responses(400, 401, 404)})
+)
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
     """The signed-in user's in-app messages, newest first."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -31,9 +31,9 @@ from dispatch.selectors import (
 )
 from dispatch.serializers import (
     ComplianceRowSerializer,
-    ComplianceSummarySerializer,
     ObligationSummarySerializer,
     OrganizationRecordSerializer,
+    PaginatedComplianceListSerializer,
 )
 from recipients.models import User
 
@@ -84,17 +84,8 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     @extend_schema(
         parameters=COMPLIANCE_FILTERS,
         responses={
-            200: inline_serializer(
-                "PaginatedComplianceList",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "summary": ComplianceSummarySerializer(),
-                    "results": ComplianceRowSerializer(many=True),
-                },
-            ),
-            **error_responses(400, 401),
+            200: PaginatedComplianceListSerializer,
+            **error_responses(400, 401, 404),
         },
         description=_(
             "One row per obligated organization with its status (pending, submitted, late, overdue, accepted, "
@@ -117,7 +108,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
 
     @extend_schema(
         parameters=[OpenApiParameter("document", int, description=_("Every obligation of one document"))],
-        responses={200: ObligationSummarySerializer(many=True), **error_responses(400, 401)},
+        responses={200: ObligationSummarySerializer(many=True), **error_responses(400, 401, 404)},
         description=_("Per obligation: counts by status and the on-time rate."),
     )
     @action(detail=False, methods=["get"], filterset_class=None)
@@ -137,7 +128,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
         return self.paginator.get_paginated_response(ObligationSummarySerializer(page, many=True).data)
 
     @extend_schema(
-        responses={200: OrganizationRecordSerializer(many=True), **error_responses(401)},
+        responses={200: OrganizationRecordSerializer(many=True), **error_responses(400, 401, 404)},
         description=_("Per obligated organization: its record across obligations."),
     )
     @action(detail=False, methods=["get"], filterset_class=None)
@@ -145,7 +136,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
         return self._page(organization_records(user=_user(request), today=self.today), OrganizationRecordSerializer)
 
     @extend_schema(
-        responses={200: ComplianceRowSerializer(many=True), **error_responses(401)},
+        responses={200: ComplianceRowSerializer(many=True), **error_responses(400, 401, 404)},
         description=_("Organizations with nothing submitted after their due date, longest overdue first."),
     )
     @action(detail=False, methods=["get"], filterset_class=None)

@@ -1,13 +1,15 @@
 """Reads of deliveries, obligations and compliance, scoped to what the user
 may see: administrators everything; clerks and leaders what their
 organization (or a body below it) sent, requested or owes; reporters only
-what concerns their own organization."""
+what concerns their own organization. Whatever belongs to a document above
+the user's clearance is left out everywhere, counts included
+(registry.clearance)."""
 
 import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
@@ -24,14 +26,25 @@ from dispatch.status import (
 )
 from recipients.models import Organization, Role, User
 from recipients.selectors import scope_filter
+from registry.clearance import clearance_filter
 
 
 def _own_only(user: User) -> bool:
     return user.role == Role.REPORTER and not user.is_admin
 
 
+def _cleared[M: Model](rows: QuerySet[M], user: User, prefix: str) -> QuerySet[M]:
+    """`rows` without those whose document (through `prefix`) is above the user's clearance."""
+    cleared = clearance_filter(user, prefix)
+    return rows if cleared is None else rows.filter(cleared)
+
+
 def delivery_list(*, user: User) -> QuerySet[Delivery]:
-    deliveries = Delivery.objects.select_related("document", "recipient", "sent_by", "received_by", "registered_as")
+    deliveries = _cleared(
+        Delivery.objects.select_related("document", "recipient", "sent_by", "received_by", "registered_as"),
+        user,
+        "document__",
+    )
     sent = scope_filter(user, "document__register__owner_id")
     received = scope_filter(user, "recipient_id")
     if sent is None or received is None:
@@ -65,15 +78,14 @@ def _assignment_scope(user: User, prefix: str = "") -> Q | None:
 
 def assignment_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Assignment]:
     """Obligated organizations with their derived `status`."""
-    assignments = Assignment.objects.select_related("obligation__document", "organization").annotate(
-        status=status_case(today or office_today())
-    )
-    scope = _assignment_scope(user)
-    return assignments if scope is None else assignments.filter(scope)
+    assignments = _visible_assignments(user).select_related("obligation__document", "organization")
+    return assignments.annotate(status=status_case(today or office_today()))
 
 
 def obligation_list(*, user: User) -> QuerySet[Obligation]:
-    obligations = Obligation.objects.select_related("document", "organization", "created_by")
+    obligations = _cleared(
+        Obligation.objects.select_related("document", "organization", "created_by"), user, "document__"
+    )
     requested = scope_filter(user, "organization_id")
     owed_by = scope_filter(user, "organization_id")
     if requested is None or owed_by is None:
@@ -105,8 +117,10 @@ def summary_aggregates(today: datetime.date, prefix: str = "", within: Q | None 
 
 
 def _visible_assignments(user: User) -> QuerySet[Assignment]:
+    """The assignments every compliance list and count is made of."""
+    assignments = _cleared(Assignment.objects.all(), user, "obligation__document__")
     scope = _assignment_scope(user)
-    return Assignment.objects.all() if scope is None else Assignment.objects.filter(scope)
+    return assignments if scope is None else assignments.filter(scope)
 
 
 def attach_counts(obligations: Sequence[Obligation], *, user: User, today: datetime.date | None = None) -> None:
@@ -168,13 +182,19 @@ def status_counts(row: Any) -> dict[str, int]:
 
 
 def submission_list(*, user: User) -> QuerySet[Submission]:
-    submissions = Submission.objects.select_related(
-        "assignment__obligation",
-        "assignment__organization",
-        "submitted_by",
-        "reviewed_by",
-        "incoming_document__register",
-    ).prefetch_related("incoming_document__attachments")
+    # Hidden with the obligation's document, and when the report itself is classified above the user.
+    submissions = _cleared(Submission.objects.all(), user, "assignment__obligation__document__")
+    submissions = (
+        _cleared(submissions, user, "incoming_document__")
+        .select_related(
+            "assignment__obligation",
+            "assignment__organization",
+            "submitted_by",
+            "reviewed_by",
+            "incoming_document__register",
+        )
+        .prefetch_related("incoming_document__attachments")
+    )
     scope = _assignment_scope(user, "assignment__")
     return submissions if scope is None else submissions.filter(scope)
 
@@ -187,7 +207,14 @@ def submission_get(*, user: User, pk: int) -> Submission:
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("document", "obligation")
+    """The user's messages, without those naming a document above their clearance
+    (one whose clearance was lowered after they were sent)."""
+    notifications = Notification.objects.filter(user=user)
+    for prefix in ("document__", "obligation__document__"):
+        cleared = clearance_filter(user, prefix, nullable=True)
+        if cleared is not None:
+            notifications = notifications.filter(cleared)
+    return notifications.select_related("document", "obligation")
 
 
 def obligation_detail_queryset(*, user: User, today: datetime.date | None = None) -> QuerySet[Obligation]:

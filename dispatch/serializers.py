@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.time import office_today
@@ -19,7 +19,9 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
     document_notation = serializers.CharField(source="document.notation", read_only=True)
     document_subject = serializers.CharField(source="document.subject", read_only=True)
     sent_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    received_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    received_by = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="username", read_only=True, allow_null=True
+    )
     arrival_number = serializers.IntegerField(source="registered_as.arrival_number", read_only=True, allow_null=True)
 
     class Meta:
@@ -182,6 +184,17 @@ class ComplianceSummarySerializer(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_serializer(many=False)  # already the whole page: not to be wrapped in a list and a page again
+class PaginatedComplianceListSerializer(serializers.Serializer[Any]):
+    """A page of compliance rows with the summary of the whole filtered list."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    summary = ComplianceSummarySerializer()
+    results = ComplianceRowSerializer(many=True)
+
+
 class ObligatedOrganizationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text=_("The obligated organization's row (assignment) id."))
     organization = serializers.IntegerField(source="organization_id")
@@ -288,7 +301,9 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     organization = serializers.IntegerField(source="assignment.organization_id", read_only=True)
     organization_name = serializers.CharField(source="assignment.organization_name", read_only=True)
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    reviewed_by = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="username", read_only=True, allow_null=True
+    )
     arrival_number = serializers.IntegerField(source="incoming_document.arrival_number", read_only=True)
     received_at = serializers.DateTimeField(source="incoming_document.received_at", read_only=True)
     register = serializers.CharField(source="incoming_document.register.name", read_only=True)

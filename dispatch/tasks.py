@@ -1,5 +1,6 @@
 """Background jobs of the dispatch app, run by the django-tasks-db worker
-(`manage.py db_worker`).
+(`manage.py db_worker`), or by `manage.py rq_worker` with the Redis backend
+(core.tasks_rq).
 
 The reminders run once a day at settings.DOCREG_REMINDER_HOUR, office time:
 each run schedules the next, and `manage.py schedule_reminders` (called by
@@ -14,6 +15,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.tasks_rq import RQBackend
 from core.time import office_timezone
 from dispatch.services.reminders import reminders_send
 
@@ -49,14 +51,24 @@ def schedule_daily_reminders() -> tuple[datetime.datetime, bool]:
     does not leave two runs for tomorrow. (Were two ever to run, the second
     would send nothing: reminders are recorded.)"""
     with transaction.atomic():
-        waiting = (
-            DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=send_daily_reminders.module_path)
-            .order_by("run_after")
-            .values_list("run_after", flat=True)
-            .first()
-        )
+        waiting = _first_waiting_run()
         if waiting is not None:
             return waiting, False
         run_after = next_reminder_run(timezone.now())
         send_daily_reminders.using(run_after=run_after).enqueue()
         return run_after, True
+
+
+def _first_waiting_run() -> datetime.datetime | None:
+    """When the soonest daily run waiting in the queue is due, from whichever
+    backend holds the queue."""
+    backend = send_daily_reminders.get_backend()
+    if isinstance(backend, RQBackend):
+        waiting = backend.waiting_results(send_daily_reminders)
+        return next((result.task.run_after or result.enqueued_at for result in waiting), None)
+    return (
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=send_daily_reminders.module_path)
+        .order_by("run_after")
+        .values_list("run_after", flat=True)
+        .first()
+    )

@@ -26,7 +26,7 @@ from core.admin import (
 from core.errors import DomainError
 from core.text import fold
 from core.time import office_today
-from recipients.models import Organization, RecipientGroup, RecipientGroupMember, User
+from recipients.models import Clearance, Organization, RecipientGroup, RecipientGroupMember, User
 from recipients.services import (
     ORGANIZATION_FIELDS,
     group_create,
@@ -184,13 +184,17 @@ class RecipientGroupAdmin(ServiceAdmin[RecipientGroup]):
 
 class UserAddForm(UserCreationForm[User]):
     """Django's creation form (password twice, validated) plus what every
-    account needs here: its organization and role."""
+    account needs here: its organization and role, and a clearance if any."""
 
     class Meta:
         model = User
-        fields = ("username", "last_name", "email", "organization", "role", "job_title")
+        fields = ("username", "last_name", "email", "organization", "role", "job_title", "clearance")
         field_classes = UserCreationForm.Meta.field_classes
         labels = {"last_name": _("full name")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clearance"].required = False
 
 
 class UserEditForm(UserChangeForm[User]):
@@ -208,6 +212,7 @@ USER_FORM_FIELDS = {
     "organization": "organization",
     "role": "role",
     "job_title": "job_title",
+    "clearance": "clearance",
     "is_active": "is_active",
     "is_staff": "is_staff",
     "is_superuser": "is_superuser",
@@ -252,15 +257,25 @@ class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("last_name", "email")}),
         (_("Organization and role"), {"fields": ("organization", "role", "job_title")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Permissions"), {"fields": ("clearance", "is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        (_("Organization and role"), {"fields": ("last_name", "email", "organization", "role", "job_title")}),
+        (
+            _("Organization and role"),
+            {"fields": ("last_name", "email", "organization", "role", "job_title", "clearance")},
+        ),
     )
-    list_display = ("username", "full_name", "organization", "role", "job_title", "is_active", "is_staff")
-    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter), "is_active", "is_staff", "is_superuser")
+    list_display = ("username", "full_name", "organization", "role", "job_title", "clearance", "is_active", "is_staff")
+    list_filter = (
+        "role",
+        "clearance",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    )
     search_fields = ("username", "last_name", "first_name", "email", "organization__name", "organization__abbreviation")
     autocomplete_fields = ("organization",)
     list_select_related = ("organization",)
@@ -310,5 +325,6 @@ class DocregUserAdmin(ServiceAdmin[User], UserAdmin[User]):
             full_name=data["last_name"],
             email=data["email"],
             job_title=data["job_title"],
+            clearance=data.get("clearance") or Clearance.NORMAL,
         )
         adopt(obj, user)

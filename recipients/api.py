@@ -27,7 +27,7 @@ def _user(request: Request) -> User:
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: OrganizationSerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(responses={200: OrganizationSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(responses={200: OrganizationSerializer, **error_responses(401, 404)}),
 )
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Organization]):
@@ -62,7 +62,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: RecipientGroupSerializer(many=True), **error_responses(401)}),
+    list=extend_schema(responses={200: RecipientGroupSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(responses={200: RecipientGroupSerializer, **error_responses(401, 404)}),
 )
 class RecipientGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[RecipientGroup]):

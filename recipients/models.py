@@ -177,6 +177,23 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class Clearance(models.TextChoices):
+    """How secret a document a user may read. The values are those of
+    registry.Confidentiality, in rising order: each level includes the ones
+    before it."""
+
+    NORMAL = "normal", _("None (normal documents only)")
+    CONFIDENTIAL = "confidential", "Mật"
+    SECRET = "secret", "Tối mật"
+    TOP_SECRET = "top_secret", "Tuyệt mật"
+
+    @classmethod
+    def up_to(cls, level: str) -> tuple[str, ...]:
+        """The levels a clearance of `level` covers, lowest first."""
+        values = list(cls.values)
+        return tuple(values[: values.index(level) + 1])
+
+
 class User(AbstractUser):
     """A person working for one organization in one role."""
 
@@ -190,6 +207,16 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    clearance = models.CharField(
+        _("clearance"),
+        max_length=12,
+        choices=Clearance.choices,
+        default=Clearance.NORMAL,
+        help_text=_(
+            "The most secret documents this person may see: Mật, Tối mật or Tuyệt mật, each including the "
+            "levels below it. Without clearance only normal documents are shown. Superusers see everything."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -199,11 +226,24 @@ class User(AbstractUser):
                 condition=Q(organization__isnull=False) | Q(role="admin") | Q(is_superuser=True),
                 name="user_organization_required_unless_admin",
             ),
+            models.CheckConstraint(condition=Q(clearance__in=Clearance.values), name="user_clearance_known"),
         ]
 
     @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def cleared_levels(self) -> tuple[str, ...] | None:
+        """The confidentiality levels this user may read; None for every level (superusers)."""
+        if self.is_superuser:
+            return None
+        return Clearance.up_to(self.clearance if self.clearance in Clearance.values else Clearance.NORMAL)
+
+    def is_cleared_for(self, level: str) -> bool:
+        """Whether the user may see documents of confidentiality `level`."""
+        levels = self.cleared_levels
+        return levels is None or level in levels
 
     @property
     def is_clerk(self) -> bool:

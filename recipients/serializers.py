@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from recipients.models import Organization, OrganizationLevel, OrganizationSystem, RecipientGroup, User
@@ -7,7 +8,14 @@ from recipients.selectors import group_members
 from recipients.services import ORGANIZATION_FIELDS
 
 
+def _email_or_empty() -> serializers.CharField:
+    # Plain text, not format "email": an address is optional and stored as "" when there is none.
+    return serializers.CharField(read_only=True, help_text=_("E-mail address; empty when there is none."))
+
+
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    email = _email_or_empty()
+
     class Meta:
         model = Organization
         fields = ["id", *ORGANIZATION_FIELDS]
@@ -65,8 +73,9 @@ class GroupMembersWriteSerializer(serializers.Serializer[Any]):
 class MeSerializer(serializers.ModelSerializer[User]):
     organization = OrganizationSerializer(read_only=True)
     full_name = serializers.CharField(source="get_full_name", read_only=True)
+    email = _email_or_empty()
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "role", "job_title", "organization"]
+        fields = ["id", "username", "full_name", "email", "role", "job_title", "clearance", "organization"]
         read_only_fields = fields

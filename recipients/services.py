@@ -16,6 +16,7 @@ from core.audit import audit_record, diff, snapshot
 from core.errors import DomainError, PermissionDenied
 from core.text import clean_text, fold
 from recipients.models import (
+    Clearance,
     Organization,
     OrganizationLevel,
     OrganizationSystem,
@@ -298,11 +299,13 @@ def user_create(
     job_title: str = "",
     superuser: bool = False,
     check_password: bool = True,
+    clearance: str = Clearance.NORMAL,
 ) -> User:
     """Creates an account. `actor` None is reserved for management commands.
     A superuser (Django admin, every permission) must have the admin role."""
     if actor is not None:
         require_admin(actor, _("create accounts"))
+    _check_clearance(actor, clearance)
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role != Role.ADMIN and organization is None:
@@ -325,6 +328,7 @@ def user_create(
         last_name=full_name,
         is_staff=superuser,
         is_superuser=superuser,
+        clearance=clearance,
     )
     _apply_password(user, password=password, password_hash=password_hash, check_password=check_password)
     user.save()
@@ -334,13 +338,41 @@ def user_create(
         obj=user,
         organization=organization,
         changes=diff(
-            {}, {"username": user.username, "role": role, "organization": organization, "is_superuser": superuser}
+            {},
+            {
+                "username": user.username,
+                "role": role,
+                "organization": organization,
+                "is_superuser": superuser,
+                "clearance": clearance,
+            },
         ),
     )
     return user
 
 
-USER_FIELDS = ("full_name", "email", "organization", "role", "job_title", "is_active", "is_staff", "is_superuser")
+USER_FIELDS = (
+    "full_name",
+    "email",
+    "organization",
+    "role",
+    "job_title",
+    "clearance",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+def _check_clearance(actor: User | None, clearance: str) -> None:
+    """A known level, granted by someone cleared for it (or a command, actor None)."""
+    if clearance not in Clearance.values:
+        raise DomainError(_("Unknown clearance “%(clearance)s”.") % {"clearance": clearance}, field="clearance")
+    if actor is not None and not actor.is_cleared_for(clearance):
+        raise PermissionDenied(
+            _("You can grant clearance only up to your own (%(own)s).") % {"own": actor.get_clearance_display()},
+            field="clearance",
+        )
 
 
 @transaction.atomic
@@ -356,6 +388,8 @@ def user_update(*, user: User, actor: User, **changes: Any) -> User:
     before = {**snapshot(user, USER_FIELDS[1:]), "full_name": user.get_full_name()}
     if "is_superuser" in changes and changes["is_superuser"] != user.is_superuser and not actor.is_superuser:
         raise PermissionDenied(_("Only a superuser can grant or remove superuser status."))
+    if "clearance" in changes and changes["clearance"] != user.clearance:
+        _check_clearance(actor, changes["clearance"])
     if user.pk == actor.pk and changes.get("is_active") is False:
         raise DomainError(_("You cannot deactivate your own account."), field="is_active")
     if "full_name" in changes:

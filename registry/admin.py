@@ -12,7 +12,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -23,19 +24,23 @@ from django.utils.translation import ngettext_lazy
 
 from core.admin import (
     AdministratorsAdmin,
+    ClearanceAdminMixin,
     ReadOnlyAdmin,
     ReadOnlyTabularInline,
     ServiceAdmin,
     acting_user,
     adopt,
     audit_history,
+    document_history,
 )
 from core.errors import DomainError
+from recipients.models import User
 from registry.admin_books import register_book_link, register_book_urls
 from registry.admin_render import document_print_links, document_print_urls
 from registry.imports.admin import RegisterImportMixin
 from registry.models import (
     Attachment,
+    Confidentiality,
     Direction,
     DistributionEntry,
     Document,
@@ -46,8 +51,9 @@ from registry.models import (
     NumberSequence,
     PeriodKind,
     Register,
+    Series,
 )
-from registry.selectors import filter_by_notation, search_documents
+from registry.search import notation_condition, search_condition, search_ordering, search_words
 from registry.services import (
     document_delete_draft,
     document_issue,
@@ -56,6 +62,7 @@ from registry.services import (
     register_create,
     register_update,
 )
+from registry.services.access import Access, document_access_record
 from registry.services.documents import DRAFT_FIELDS
 from registry.services.registers import REGISTER_FIELDS
 
@@ -86,12 +93,21 @@ class DocumentTypeAdmin(AdministratorsAdmin[DocumentType]):
         return _is_superuser(request) and super().has_delete_permission(request, obj)
 
 
+def _counted_sequences(request: HttpRequest, sequences: QuerySet[NumberSequence]) -> QuerySet[NumberSequence]:
+    """Without the confidential series for an administrator not cleared for Mật:
+    their last number is the count of confidential documents."""
+    user = request.user
+    if isinstance(user, User) and user.is_cleared_for(Confidentiality.CONFIDENTIAL):
+        return sequences
+    return sequences.exclude(series=Series.CONFIDENTIAL)
+
+
 class NumberSequenceInline(ReadOnlyTabularInline[NumberSequence, Register]):
     model = NumberSequence
     fields = ("period_start", "period_end", "series", "doc_type", "opening_number", "last_number")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[NumberSequence]:
-        return super().get_queryset(request).select_related("doc_type")
+        return _counted_sequences(request, super().get_queryset(request).select_related("doc_type"))
 
 
 # A new register opens active; register_create takes everything else.
@@ -171,6 +187,9 @@ class NumberSequenceAdmin(ReadOnlyAdmin[NumberSequence]):
     search_fields = ("register__name", "register__owner__name", "register__owner__abbreviation")
     list_select_related = ("register", "doc_type")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NumberSequence]:
+        return _counted_sequences(request, super().get_queryset(request))
+
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, sequence: NumberSequence) -> str:
         return sequence.period_label
@@ -242,11 +261,15 @@ DRAFT_EDITABLE = DRAFT_FIELDS | {"register"}
 
 
 @admin.register(Document)
-class DocumentAdmin(RegisterImportMixin, ServiceAdmin[Document]):
+class DocumentAdmin(ClearanceAdminMixin, RegisterImportMixin, ServiceAdmin[Document]):
     """Documents. A draft's content is edited here through document_update;
     once numbered or received a document is shown read-only. Issuing,
     withdrawing and deleting drafts are actions that call the services.
-    New drafts and their lines are the clerks' pages' business."""
+    New drafts and their lines are the clerks' pages' business. Documents
+    above the administrator's clearance are not shown; opening a
+    confidential one is recorded."""
+
+    clearance_paths = ("",)
 
     list_display = (
         "notation_or_draft",
@@ -310,7 +333,18 @@ class DocumentAdmin(RegisterImportMixin, ServiceAdmin[Document]):
 
     @admin.display(description=_("history"))
     def history(self, document: Document) -> str:
-        return audit_history(document)
+        return document_history(document)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "GET":
+            document = self.get_object(request, unquote(object_id))
+            if document is not None:
+                document_access_record(
+                    document=document, actor=acting_user(request), kind=Access.VIEWED, data={"via": "admin"}
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("official layout"))
     def printing(self, document: Document) -> str:
@@ -322,12 +356,17 @@ class DocumentAdmin(RegisterImportMixin, ServiceAdmin[Document]):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Document], search_term: str
     ) -> tuple[QuerySet[Document], bool]:
-        """Also without diacritics ("ke hoach" finds "Kế hoạch") and by
-        notation as written ("Số 7-CT/TU" finds 07-CT/TU)."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            found = found | search_documents(queryset, search_term) | filter_by_notation(queryset, search_term)
-        return found, may_have_duplicates
+        """registry.search, as the API's `q` (“ke hoach” finds “Kế hoạch”), and
+        notations as written (“Số 7-CT/TU” finds 07-CT/TU) or in part. Not the
+        default search_fields lookups: those scan every row on PostgreSQL."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(search_condition(search_term) | notation_condition(search_term)), False
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        """Best match first while searching, unless a column is chosen."""
+        term = request.GET.get(SEARCH_VAR, "")
+        return search_ordering(term) if search_words(term) else list(super().get_ordering(request))
 
     def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
         changes = {name: form.cleaned_data[name] for name in form.changed_data}

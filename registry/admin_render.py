@@ -13,10 +13,13 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core.admin import acting_user
 from core.api import ID_PATTERN
 from core.errors import DomainError, NotFound
+from registry.clearance import is_cleared_for
 from registry.models import Document
 from registry.rendering import FORMATS, document_filename, printable_document, render
+from registry.services.access import Access, document_access_record
 
 URL_NAMES = {"pdf": "registry_document_pdf", "docx": "registry_document_docx"}
 
@@ -57,12 +60,18 @@ def document_print_view(
         document = printable_document(pk=int(object_id))
     except NotFound as error:
         raise Http404(error.message) from error
+    user = acting_user(request)
+    if not is_cleared_for(user, document.confidentiality):
+        raise Http404(_("No document %(id)s.") % {"id": object_id})
     archival = file_format == "pdf" and request.GET.get("archival") in {"1", "true"}
     try:
         content = render(document=document, file_format=file_format, archival=archival)
     except DomainError as error:
         model_admin.message_user(request, error.message, messages.ERROR)
         return HttpResponseRedirect(reverse("admin:registry_document_change", args=[document.pk]))
+    document_access_record(
+        document=document, actor=user, kind=Access.DOWNLOADED, data={"format": "pdf/a" if archival else file_format}
+    )
     filename = document_filename(document=document, file_format=file_format)
     return HttpResponse(
         content,

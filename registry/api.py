@@ -13,8 +13,10 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api import ID_PATTERN, error_responses, file_response
 from core.errors import DomainError, NotFound
+from core.serializers import AuditEventSerializer
 from recipients.models import User
 from registry.filters import DocumentFilter
+from registry.history import document_history
 from registry.models import Direction, Document, DocumentType, Register
 from registry.selectors import document_get, document_list, document_type_list, register_get, register_list
 from registry.serializers import (
@@ -41,6 +43,8 @@ from registry.services import (
     register_create,
     register_update,
 )
+from registry.services.access import Access, document_access_record
+from registry.services.attachments import ATTACHMENT_KINDS
 
 INCOMING_ONLY = ("notation", "issued_on", "sender", "sender_name", "received_at", "confirm_duplicate")
 LINE_FIELDS = ("addressees", "distribution", "references")
@@ -50,11 +54,17 @@ def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: DocumentTypeSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: DocumentTypeSerializer, **error_responses(401, 404)}),
+)
 class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet[DocumentType]):
     """The document types of Decree 30 (State) and 36-HD/VPTW (Party)."""
 
     serializer_class = DocumentTypeSerializer
     lookup_field = "code"
+    # Codes are short Latin words (CV, NQ-CP…); anything else is no code, a 404 before any query.
+    lookup_value_regex = r"[A-Za-z0-9-]{1,20}"
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[DocumentType]:
@@ -62,7 +72,7 @@ class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet[DocumentType]):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: RegisterSerializer(many=True), **error_responses(401)}),
+    list=extend_schema(responses={200: RegisterSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(responses={200: RegisterSerializer, **error_responses(401, 404)}),
 )
 class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Register]):
@@ -112,7 +122,7 @@ def _split_lines(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: DocumentSerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(responses={200: DocumentSerializer(many=True), **error_responses(400, 401, 404)}),
     retrieve=extend_schema(responses={200: DocumentSerializer, **error_responses(401, 404)}),
 )
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Document]):
@@ -130,6 +140,26 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _target(self, request: Request, pk: str) -> Document:
         """The document a write is aimed at, if the user may see it; the service re-reads and locks it."""
         return document_get(user=_user(request), pk=int(pk), detail=False)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        document = self.get_object()
+        document_access_record(document=document, actor=_user(request), kind=Access.VIEWED)
+        return Response(self.get_serializer(document).data)
+
+    @extend_schema(
+        responses={200: AuditEventSerializer(many=True), **error_responses(400, 401, 404)},
+        description=_(
+            "The document's audit trail, newest first: its own events and those of its deliveries, obligations, "
+            "obligated organizations and reports, each with who (and for which organization), what changed "
+            "(before and after), when, the request id and the address. For whoever may read the document."
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request: Request, pk: str) -> Response:
+        events = document_history(self._target(request, pk), reader=_user(request))
+        assert self.paginator is not None
+        page = self.paginator.paginate_queryset(events, request, view=self)
+        return self.paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
     def _respond(self, document: Document, code: int = status.HTTP_200_OK) -> Response:
         fresh = document_get(user=_user(self.request), pk=document.pk)
@@ -249,7 +279,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         responses={
-            **file_response("application/octet-stream", _("The file")),
+            **file_response([kind.content_type for kind in ATTACHMENT_KINDS], _("The file")),
             **error_responses(401, 404),
         },
     )
@@ -260,6 +290,12 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         found = document.attachments.filter(pk=int(attachment_id)).first()
         if found is None:
             raise NotFound(_("The document has no attachment %(id)s.") % {"id": attachment_id})
+        document_access_record(
+            document=document,
+            actor=_user(request),
+            kind=Access.DOWNLOADED,
+            data={"format": "attachment", "attachment": found.pk, "name": found.original_name},
+        )
         return FileResponse(
             found.file.open("rb"),
             as_attachment=True,

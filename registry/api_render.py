@@ -19,6 +19,7 @@ from core.api import DownloadView, ErrorSerializer, error_responses, file_respon
 from recipients.models import User
 from registry.rendering import DOCX_CONTENT_TYPE, FORMATS, PDF_CONTENT_TYPE, document_filename, render
 from registry.selectors import document_get
+from registry.services.access import Access, document_access_record
 
 
 class PdfOptionsSerializer(serializers.Serializer[Any]):
@@ -39,6 +40,12 @@ def _download(request: Request, pk: int, file_format: str, archival: bool = Fals
     user: User = request.user  # type: ignore[assignment]
     document = document_get(user=user, pk=pk)
     content = render(document=document, file_format=file_format, archival=archival)
+    document_access_record(
+        document=document,
+        actor=user,
+        kind=Access.DOWNLOADED,
+        data={"format": "pdf/a" if archival else file_format},
+    )
     filename = document_filename(document=document, file_format=file_format)
     # A PDF opens in the browser; a DOCX is saved.
     disposition = content_disposition_header(file_format != "pdf", filename)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
 from registry.models import Direction, Document, DocumentStatus
-from registry.selectors import filter_by_notation, search_documents
+from registry.search import filter_by_notation, search_documents
 
 
 class DocumentFilter(django_filters.FilterSet):

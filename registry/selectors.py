@@ -4,10 +4,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from core.text import fold
 from dispatch.models import Assignment, Delivery
 from recipients.models import Role, User
 from recipients.selectors import scope_filter
+from registry.clearance import clearance_filter
 from registry.models import (
     DistributionEntry,
     Document,
@@ -17,7 +17,6 @@ from registry.models import (
     DocumentType,
     Register,
 )
-from registry.notation import NotationError, parse_notation
 
 SENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED, DocumentStatus.WITHDRAWN)
 
@@ -43,7 +42,11 @@ def visible_documents(documents: QuerySet[Document], *, user: User) -> QuerySet[
     """Clerks and leaders see the registers of their organization and the
     bodies below it; reporters their own organization's. Everyone sees the
     issued documents addressed or delivered to their organization, or that
-    oblige it to report."""
+    oblige it to report. Nobody sees a document above their clearance
+    (registry.clearance), administrators included."""
+    cleared = clearance_filter(user)
+    if cleared is not None:
+        documents = documents.filter(cleared)
     own = scope_filter(user, "register__owner_id")
     if own is None:
         return documents
@@ -81,21 +84,3 @@ def document_get(*, user: User, pk: int, detail: bool = True) -> Document:
         return documents.get(pk=pk)
     except Document.DoesNotExist:
         raise NotFound(_("No document %(id)s that you can see.") % {"id": pk}) from None
-
-
-def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
-    """Every word of the query, folded (no case, no diacritics, đ→d), must occur
-    in the document's folded text."""
-    for word in fold(query).split():
-        documents = documents.filter(search_text__contains=word)
-    return documents
-
-
-def filter_by_notation(documents: QuerySet[Document], text: str) -> QuerySet[Document]:
-    """Exact match on the canonical notation when the text parses (“Số 7-CT/TU”
-    finds 07-CT/TU); otherwise a case-insensitive substring match."""
-    try:
-        canonical = parse_notation(text).format()
-    except NotationError:
-        return documents.filter(notation__icontains=text.strip())
-    return documents.filter(notation=canonical)

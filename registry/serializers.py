@@ -135,9 +135,11 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     distribution = DistributionEntrySerializer(many=True, read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    issued_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    issued_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     withdrawn_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

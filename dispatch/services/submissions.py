@@ -86,6 +86,8 @@ def _submit(
         confirm_duplicate=True,
         handling_deadline=assignment.due_on,
         note=note,
+        # The report names the document it answers: it is classified as that document is.
+        confidentiality=document.confidentiality,
     )
     for upload, kind in checked:
         store_attachment(document=incoming, upload=upload, kind=kind, uploaded_by=actor)

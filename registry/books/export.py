@@ -12,7 +12,8 @@ from core.xlsx import Heading, RegisterSheet, save_workbook
 from recipients.models import User
 from registry.books.layouts import LAYOUTS, BookKind
 from registry.books.selectors import book_entries, book_register
-from registry.models import Direction, Register
+from registry.models import Confidentiality, Direction, Register
+from registry.services.access import Access, documents_access_record
 
 MIN_YEAR = 1900  # spreadsheet dates start in 1900
 MAX_YEAR = 9999
@@ -77,6 +78,8 @@ def register_book(
     in it only the documents they could list; None is the command line,
     which sees everything. A bad year or kind raises DomainError. The rows
     stream from the database in chunks into openpyxl's write-only sheet.
+    Each confidential document in the book is recorded as downloaded
+    (registry.services.access).
     """
     year = office_today().year if year is None else year
     check_year(year)
@@ -96,9 +99,17 @@ def register_book(
         ],
     )
     rows = 0
+    confidential: list[int] = []
     for document, lines in book_entries(register=register, year=year, kind=kind, user=user):
         sheet.append(layout.row(document, lines))
         rows += 1
-    return RegisterBook(
-        file=save_workbook(workbook), filename=f"{layout.slug}-{year}.xlsx", kind=kind, year=year, rows=rows
+        if document.confidentiality != Confidentiality.NORMAL:
+            confidential.append(document.pk)
+    file = save_workbook(workbook)
+    documents_access_record(
+        document_ids=confidential,
+        actor=user,
+        kind=Access.DOWNLOADED,
+        data={"format": "xlsx", "register_book": {"register": register.pk, "year": year, "kind": kind}},
     )
+    return RegisterBook(file=file, filename=f"{layout.slug}-{year}.xlsx", kind=kind, year=year, rows=rows)

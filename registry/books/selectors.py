@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound
 from recipients.models import User
 from registry.books.layouts import BookKind, BookLines, Distribution
+from registry.clearance import clearance_filter
 from registry.models import (
     DistributionEntry,
     Document,
@@ -37,6 +38,7 @@ CHUNK_SIZE = 2000
 COMMON_FIELDS = (
     "id",
     "system",
+    "confidentiality",
     "status",
     "notation",
     "issued_on",
@@ -106,14 +108,19 @@ def outgoing_lines(documents: list[Document]) -> dict[int, BookLines]:
     return lines
 
 
-def replies_of(register: Register, targets: Iterable[int]) -> QuerySet[DocumentReference]:
+def replies_of(register: Register, targets: Iterable[int], user: User | None) -> QuerySet[DocumentReference]:
     """References by which documents of the register's owner — its outgoing
     documents, or its reports registered by the requester — answer one of
     `targets`; drafts and unnumbered documents have no notation to show yet.
-    Their notations are the owner's own, known to whoever sees its registers."""
+    Their notations are the owner's own, known to whoever sees its registers,
+    except for replies above the user's clearance (None: the command line)."""
     owner_id = register.owner_id
+    references = DocumentReference.objects.all()
+    cleared = clearance_filter(user, "document__") if user is not None else None
+    if cleared is not None:
+        references = references.filter(cleared)
     return (
-        DocumentReference.objects.filter(relation=ReferenceRelation.ANSWERS, target_id__in=targets)
+        references.filter(relation=ReferenceRelation.ANSWERS, target_id__in=targets)
         .filter(Q(document__register__owner_id=owner_id) | Q(document__issuer_id=owner_id))
         .exclude(document__status=DocumentStatus.DRAFT)
         .exclude(document__notation="")
@@ -121,11 +128,11 @@ def replies_of(register: Register, targets: Iterable[int]) -> QuerySet[DocumentR
     )
 
 
-def follow_up_lines(register: Register, documents: list[Document]) -> dict[int, BookLines]:
+def follow_up_lines(register: Register, documents: list[Document], user: User | None) -> dict[int, BookLines]:
     """The notations of the owner's replies to each document or to the original it is a copy of, once each."""
     targets = {document.pk for document in documents} | {d.original_id for d in documents if d.original_id}
     replies: dict[int, list[str]] = defaultdict(list)
-    for target_id, notation in replies_of(register, targets).values_list("target_id", "document__notation"):
+    for target_id, notation in replies_of(register, targets, user).values_list("target_id", "document__notation"):
         replies[target_id].append(notation)
     lines = {}
     for document in documents:
@@ -144,7 +151,7 @@ def book_entries(
         if kind == BookKind.OUTGOING:
             lines = outgoing_lines(rows)
         elif kind == BookKind.FOLLOW_UP:
-            lines = follow_up_lines(register, rows)
+            lines = follow_up_lines(register, rows, user)
         else:
             lines = {}
         for document in rows:

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.files import DOCX, JPEG, ODS, ODT, PDF, PNG, TIFF, XLSX, FileKind, detect_file_kind
 from core.text import clean_text
 from recipients.models import User
+from registry.clearance import require_clearance
 from registry.models import Attachment, Document, DocumentStatus, attachment_path
 from registry.permissions import require_register_clerk
 
@@ -27,6 +28,7 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
     Withdrawn documents are frozen and take no more files."""
     document = Document.objects.select_for_update().select_related("register__owner").get(pk=document.pk)
     require_register_clerk(actor, document.register)
+    require_clearance(actor, document.confidentiality)
     if document.status == DocumentStatus.WITHDRAWN:
         raise DomainError(_("A withdrawn document is frozen."), code="frozen_fields")
     kind = check_upload(upload, ATTACHMENT_KINDS)

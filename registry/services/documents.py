@@ -12,6 +12,7 @@ from core.errors import Conflict, DomainError
 from core.events import send_event_on_commit
 from core.text import clean_text
 from recipients.models import User
+from registry.clearance import require_clearance
 from registry.models import (
     Direction,
     DistributionEntry,
@@ -167,6 +168,7 @@ def document_create_draft(
         created_by=actor,
     )
     apply_fields(document, {"doc_type": doc_type, "subject": subject, **fields}, DRAFT_FIELDS)
+    require_clearance(actor, document.confidentiality)
     document.type_abbreviation = document.doc_type.abbreviation_for(document.system)
     document.save()
     if distribution is None:
@@ -199,6 +201,7 @@ def document_update(
     recorded with its before and after. The number never changes."""
     document = Document.objects.select_for_update().select_related("register__owner", "doc_type").get(pk=document.pk)
     require_register_clerk(actor, document.register)
+    require_clearance(actor, document.confidentiality)
     changes = dict(changes)
     is_draft = document.status == DocumentStatus.DRAFT
     if not is_draft and (addressees is not None or distribution is not None):
@@ -230,6 +233,7 @@ def document_update(
             )
         apply_incoming_notation(document, parse_incoming_notation(changes.pop("notation")))
     apply_fields(document, changes, editable_fields(document))
+    require_clearance(actor, document.confidentiality)
     if is_draft:
         document.type_abbreviation = document.doc_type.abbreviation_for(document.system)
     lines = write_lines(document, addressees=addressees, distribution=distribution, references=references)
@@ -247,6 +251,7 @@ def document_delete_draft(*, document: Document, actor: User) -> None:
     """Only drafts can be deleted: a number, once given, stays on record."""
     document = Document.objects.select_for_update().select_related("register__owner").get(pk=document.pk)
     require_register_clerk(actor, document.register)
+    require_clearance(actor, document.confidentiality)
     if document.status != DocumentStatus.DRAFT:
         raise Conflict(
             _("%(document)s is %(status)s: documents with a number are never deleted; withdraw it instead.")
@@ -265,6 +270,7 @@ def document_withdraw(*, document: Document, actor: User, reason: str) -> Docume
     and is frozen from then on."""
     document = Document.objects.select_for_update().select_related("register__owner").get(pk=document.pk)
     require_register_clerk(actor, document.register)
+    require_clearance(actor, document.confidentiality)
     if document.status not in {DocumentStatus.ISSUED, DocumentStatus.DISPATCHED, DocumentStatus.RECEIVED}:
         raise Conflict(
             _("Only an issued, dispatched or received document can be withdrawn; this one is %(status)s.")

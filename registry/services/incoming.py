@@ -14,6 +14,7 @@ from core.events import send_event_on_commit
 from core.text import clean_text, fold
 from core.time import office_date
 from recipients.models import Organization, User
+from registry.clearance import is_cleared_for, require_clearance
 from registry.models import Direction, Document, DocumentStatus, DocumentType, Register
 from registry.permissions import require_register_clerk
 from registry.services.content import (
@@ -157,6 +158,8 @@ def register_incoming(
         raise DomainError(_("The document cannot be dated after it arrived."), field="issued_on")
 
     duplicates = incoming_duplicates(owner=register.owner, notation=notation, sender=sender, sender_name=sender_name)
+    # An earlier copy above the clerk's clearance is not named: the warning would reveal it.
+    duplicates = [doc for doc in duplicates if is_cleared_for(actor, doc.confidentiality)]
     if duplicates and not confirm_duplicate:
         raise Conflict(
             _(
@@ -192,6 +195,7 @@ def register_incoming(
         {"doc_type": doc_type, "subject": subject, **fields},
         INCOMING_FIELDS | {"confidentiality", "place", "signer_authority"},
     )
+    require_clearance(actor, document.confidentiality)
     key = sequence_key(
         register=register, day=office_date(received_at), confidentiality=document.confidentiality, doc_type=None
     )

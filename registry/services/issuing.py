@@ -15,6 +15,7 @@ from core.errors import Conflict, DomainError, NotFound
 from core.events import send_event_on_commit
 from core.time import office_today
 from recipients.models import Organization, User
+from registry.clearance import require_clearance
 from registry.models import (
     Direction,
     DistributionEntry,
@@ -91,6 +92,7 @@ def document_issue(*, document: Document, actor: User, issued_on: datetime.date 
     document = _lock_draft(document.pk)
     register = document.register
     require_register_clerk(actor, register)
+    require_clearance(actor, document.confidentiality)
     if document.direction != Direction.OUTGOING or document.status != DocumentStatus.DRAFT:
         raise Conflict(
             _("%(document)s is already %(status)s; only drafts are issued.")

@@ -78,7 +78,7 @@ def test_only_signed_in_users(api_client):
 def test_the_schema_documents_the_intake_object(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     operation = schema["paths"][URL]["post"]
-    assert set(operation["responses"]) == {"200", "400", "401"}
+    assert set(operation["responses"]) == {"200", "400", "401", "413", "415"}
     components = schema["components"]["schemas"]
     assert list(components["Intake"]["properties"]) == CONTRACT_KEYS
     request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]

@@ -77,6 +77,7 @@ def test_a_letters_layout(make_draft, clerk):
     """GIVEN a State công văn with one addressee, a two-level authority and decomposed text in the body
     THEN the addressee stands on the “Kính gửi:” line ending with a full stop, the authority prints
     one line per level, the subject follows V/v once, and every text is NFC."""
+    clerk.clearance = "secret"  # a Tối mật draft needs a clerk cleared for it
     draft = make_draft(
         subject="V/v tuyên truyền Chỉ thị số 07-CT/TU",
         addressees=[AddresseeInput(text="Ủy ban nhân dân tỉnh;")],

@@ -7,7 +7,8 @@ audit trail of a real one. Each row is looked up by its natural key before it is
 (organization: name and parent; group and register: owner and name; document: register and
 subject; account: username; obligation: document and title), so a second run writes nothing.
 Passwords are set when an account is created, and on existing accounts only when --password is
-given. Deliveries, obligations and reports are seeded by _seed_obligations.
+given; nothing else of an existing account changes, its clearance included. Deliveries,
+obligations and reports are seeded by _seed_obligations.
 """
 
 import datetime
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils.functional import cached_property
 
 from core.errors import DomainError
-from recipients.models import Organization, RecipientGroup, Role, User
+from recipients.models import Clearance, Organization, RecipientGroup, Role, User
 from recipients.services import group_create, organization_create, user_create, user_set_password
 from registry.management.commands._seed_common import Record, load, need, one_line, pick, to_date
 from registry.management.commands._seed_obligations import ObligationSeeder
@@ -119,6 +120,7 @@ class Seeder:
             role=record["role"],
             full_name=record.get("full_name", ""),
             job_title=record.get("job_title", ""),
+            clearance=record.get("clearance", Clearance.NORMAL),
         )
         self.passwords_set[user.username] = self.password or DEFAULT_PASSWORD
         self.created["accounts"] += 1
@@ -282,17 +284,18 @@ class Command(BaseCommand):
         self.write_accounts(accounts, seeder.passwords_set)
 
     def write_accounts(self, accounts: list[User], passwords: dict[str, str]) -> None:
-        rows = [("username", "role", "organization", "password")]
+        rows = [("username", "role", "clearance", "organization", "password")]
         rows += [
             (
                 user.username,
                 user.role,
+                "all" if user.is_superuser else user.clearance,
                 user.organization.name if user.organization else "—",
                 passwords.get(user.username, "(unchanged)"),
             )
             for user in accounts
         ]
-        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
         for *padded, last in rows:
             self.stdout.write(
                 "  ".join([*(value.ljust(width) for value, width in zip(padded, widths, strict=True)), last])

@@ -1,0 +1,248 @@
+"""Document search: one query over notation, subject, body, issuer, signer and
+addressees that ignores case and diacritics (đ included).
+
+The query is cut into words (letters and digits, folded), so punctuation only
+separates: "375-CV/BTGTU" and "375 btgtu" are the same search, and nothing a
+user types reaches SQL or the tsquery parser as syntax. Every word must match.
+Two readings are added:
+
+- Words that name a document type ("ke hoach" → Kế hoạch) may be matched by
+  the type instead of the text: a plan's subject is printed under its type
+  and often does not repeat it (the import takes "Kế hoạch" off the front).
+- A query that parses as a notation ("Số 7-CT/TU") also finds that exact
+  notation, first.
+
+Results come best match first, then newest first (the list's own order),
+ties broken by id.
+
+- PostgreSQL: the generated column `registry_document.search_vector` (migration
+  0003, not a model field, so every write path including COPY keeps it
+  current) under the text search configuration `docreg_vi` (`simple` with
+  `unaccent`), GIN-indexed. Notation and subject weigh A, issuer and signer
+  B, the rest (addressees, body) D. Every word but the last must match a
+  whole word; the last, if it has three letters or more, may be the start of
+  one, as the user may still be typing it. Ranked with ts_rank_cd.
+- SQLite: each word must occur in the folded `search_text` column (notation,
+  subject, issuer, signer, addressees, body in that order). A word scores by
+  where it first occurs: in the notation or subject, in the issuer or signer,
+  or further on.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import BooleanField, Case, Expression, FloatField, Func, OrderBy, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest, Length, StrIndex
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+
+from core.text import fold
+from registry.models import Document, DocumentType
+from registry.notation import NotationError, parse_notation
+
+CONFIGURATION = "docreg_vi"
+VECTOR_COLUMN = "search_vector"
+# A longer query only narrows further; the cap keeps the SQL bounded (SQLite
+# refuses expressions nested more than 1000 deep).
+MAX_WORDS = 32
+# A shorter last word is taken as typed: "so" (số, sở) would otherwise stand for
+# every word starting so-, and reading all their index entries costs more than
+# the rest of the search.
+MIN_PREFIX = 3
+# ts_rank_cd weights of D, C, B, A: a word in the subject outweighs the same
+# word fifty times over in the body.
+RANK_WEIGHTS = "{0.02,0.1,0.4,1.0}"
+# The type a document is printed under counts as one cover in its title.
+TYPE_RANK = 1.0
+# Whatever else matches, the document whose notation the query is comes first.
+NOTATION_BOOST = 100.0
+# SQLite scores per word, by where it first occurs in search_text.
+HEAD_SCORE, NAMES_SCORE, REST_SCORE = 4, 2, 1
+
+_WORD = re.compile(r"[^\W_]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a query, at most MAX_WORDS: 'Kế hoạch 375-CV/BTGTU' →
+    ['ke', 'hoach', '375', 'cv', 'btgtu']."""
+    return _WORD.findall(fold(query))[:MAX_WORDS]
+
+
+@dataclass(frozen=True)
+class _Query:
+    words: list[str]
+    notation: str | None  # canonical, when the query parses as one
+    type_ids: list[int]  # types the query names, when it names one …
+    rest: list[str]  # … and its other words
+
+
+def _read(query: str) -> _Query:
+    words = search_words(query)
+    type_ids, rest = _named_type(words)
+    return _Query(words=words, notation=_canonical_notation(query), type_ids=type_ids, rest=rest)
+
+
+def _named_type(words: list[str]) -> tuple[list[int], list[str]]:
+    """The types whose name is the longest run of consecutive query words, and the words around that run."""
+    if len(words) < 2:  # every type's name has two words or more
+        return [], words
+    names: dict[tuple[str, ...], list[int]] = {}
+    for pk, *type_names in DocumentType.objects.values_list("pk", "state_name", "party_name"):
+        for name in {tuple(search_words(name)) for name in type_names if name}:
+            names.setdefault(name, []).append(pk)
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for name in names:
+        for start in range(len(words) - len(name) + 1):
+            if tuple(words[start : start + len(name)]) == name and (best is None or len(name) > len(best[2])):
+                best = (start, start + len(name), name)
+                break
+    if best is None:
+        return [], words
+    start, end, name = best
+    return names[name], words[:start] + words[end:]
+
+
+def _canonical_notation(text: str) -> str | None:
+    try:
+        # PostgreSQL refuses NUL in text, and no notation holds control characters.
+        return parse_notation(_CONTROL.sub("", text)).format()
+    except NotationError:
+        return None
+
+
+def notation_condition(text: str) -> Q:
+    """Exact match on the canonical notation when the text parses (“Số 7-CT/TU”
+    finds 07-CT/TU); otherwise a case-insensitive substring match, which a
+    trigram index serves on PostgreSQL."""
+    canonical = _canonical_notation(text)
+    if canonical is not None:
+        return Q(notation=canonical)
+    part = _CONTROL.sub("", text).strip()
+    return Q(notation__icontains=part) if part else Q(pk__in=[])
+
+
+def filter_by_notation(documents: QuerySet[Document], text: str) -> QuerySet[Document]:
+    return documents.filter(notation_condition(text))
+
+
+def search_condition(query: str) -> Q:
+    """The documents the query finds; none when it has no words."""
+    return _condition(_read(query))
+
+
+def search_ordering(query: str) -> list[OrderBy | str]:
+    """Best match first, then the list's own order (newest first, then by id)."""
+    return _ordering(_read(query))
+
+
+def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """The documents the query finds, best match first."""
+    read = _read(query)
+    return documents.filter(_condition(read)).order_by(*_ordering(read))
+
+
+def _condition(query: _Query) -> Q:
+    if not query.words:
+        return Q(pk__in=[])
+    condition = _text_condition(query.words)
+    if query.type_ids:
+        named = Q(doc_type_id__in=query.type_ids)
+        condition |= named & _text_condition(query.rest) if query.rest else named
+    if query.notation is not None:
+        condition |= Q(notation=query.notation)
+    return condition
+
+
+def _text_condition(words: list[str]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(_Matches(_Vector(), _tsquery(words)))
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def _ordering(query: _Query) -> list[OrderBy | str]:
+    # The list's own order, so that equal matches read as the unsearched list does.
+    return [OrderBy(_rank(query), descending=True), *cast(list[str], Document._meta.ordering)]
+
+
+def _rank(query: _Query) -> Any:
+    if not query.words:
+        return Value(0.0)
+    score = _text_rank(query.words)
+    if query.type_ids:
+        rest = _text_rank(query.rest) if query.rest else Value(0.0)
+        type_score = Value(
+            TYPE_RANK if connection.vendor == "postgresql" else HEAD_SCORE * (len(query.words) - len(query.rest))
+        )
+        named = Case(When(doc_type_id__in=query.type_ids, then=type_score + rest), default=Value(0.0))
+        score = Greatest(score, named, output_field=FloatField())
+    if query.notation is not None:
+        score = score + Case(When(notation=query.notation, then=Value(NOTATION_BOOST)), default=Value(0.0))
+    return score
+
+
+def _text_rank(words: list[str]) -> Any:
+    if connection.vendor == "postgresql":
+        return _Rank(_Vector(), _tsquery(words))
+    return _position_score(words)
+
+
+def _position_score(words: list[str]) -> Any:
+    """SQLite: search_text is fold(notation) + " " + the folded subject, issuer,
+    signer, addressees and body, and folding keeps the length of NFC text, so
+    the columns' lengths tell where each part ends."""
+    head = Length("notation") + 1 + Length("subject")
+    names = head + 1 + Length("issuer_name") + 1 + Length("signer_name")
+    score: Any = Value(0.0)
+    for word in words:
+        position = StrIndex("search_text", Value(word))
+        found = GreaterThan(position, 0)
+        score = score + Case(
+            When(found & LessThanOrEqual(position, head), then=Value(float(HEAD_SCORE))),
+            When(found & LessThanOrEqual(position, names), then=Value(float(NAMES_SCORE))),
+            When(found, then=Value(float(REST_SCORE))),
+            default=Value(0.0),
+        )
+    return score
+
+
+def _tsquery(words: list[str]) -> "_ToTsquery":
+    # Words are letters and digits only, so quoting them is enough to keep
+    # them from being read as tsquery operators.
+    terms = [f"'{word}'" for word in words]
+    if len(words[-1]) >= MIN_PREFIX:
+        terms[-1] += ":*"
+    return _ToTsquery(Value(" & ".join(terms)))
+
+
+class _Vector(Expression):
+    """The search_vector column of the query's documents table, under whatever
+    alias the table has there (it is no model field: see the module docstring)."""
+
+    output_field = FloatField()  # never selected; the ORM only needs some type
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        table = compiler.quote_name(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(VECTOR_COLUMN)}", ()
+
+
+class _ToTsquery(Func):
+    function = "to_tsquery"
+    template = f"%(function)s('{CONFIGURATION}'::regconfig, %(expressions)s)"
+    output_field = FloatField()  # a tsquery; only ever an argument
+
+
+class _Matches(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class _Rank(Func):
+    function = "ts_rank_cd"
+    template = f"%(function)s('{RANK_WEIGHTS}'::float4[], %(expressions)s)"
+    output_field = FloatField()
