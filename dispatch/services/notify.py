@@ -22,6 +22,14 @@ def organization_users(organization_ids: Iterable[int], roles: Iterable[str] = W
     )
 
 
+def users_cleared_for(users: Iterable[User], document: Document | None) -> list[User]:
+    """The users who may read `document`: a notification or a mail about a
+    confidential document names it, so it goes only to those cleared for it."""
+    if document is None:
+        return list(users)
+    return [user for user in users if user.is_cleared_for(document.confidentiality)]
+
+
 def notify(
     users: Iterable[User],
     *,
@@ -31,10 +39,12 @@ def notify(
     document: Document | None = None,
     obligation: Obligation | None = None,
 ) -> int:
-    """One notification per user, in the caller's transaction; returns how many."""
+    """One notification per user cleared for the document (the obligation's,
+    without one), in the caller's transaction; returns how many."""
+    about = document if document is not None else (obligation.document if obligation is not None else None)
     rows = [
         Notification(user=user, kind=kind, title=title[:300], body=body, document=document, obligation=obligation)
-        for user in users
+        for user in users_cleared_for(users, about)
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)

@@ -26,7 +26,7 @@ from core.audit import audit_record
 from core.events import send_event_on_commit
 from core.time import office_today
 from dispatch.models import Assignment, Reminder, ReminderKind
-from dispatch.services.notify import notify, organization_users
+from dispatch.services.notify import notify, organization_users, users_cleared_for
 from dispatch.status import OVERDUE, PENDING, status_conditions
 from recipients.models import Organization, User
 from registry.models import DocumentStatus
@@ -147,10 +147,10 @@ def _message(assignment: Assignment, kind: str, today: datetime.date) -> tuple[s
     return subject % {"title": obligation.title, "day": due}, "\n".join(lines)
 
 
-def _addresses(users: Sequence[User], organization: Organization) -> list[str]:
-    """The users' addresses and the organization's own, each once, empty ones left out."""
+def _addresses(users: Sequence[User], organization: Organization | None) -> list[str]:
+    """The users' addresses and the organization's own (if given), each once, empty ones left out."""
     found: dict[str, str] = {}
-    for address in [*(user.email for user in users), organization.email]:
+    for address in [*(user.email for user in users), organization.email if organization is not None else ""]:
         address = address.strip()
         if address:
             found.setdefault(address.lower(), address)
@@ -167,7 +167,10 @@ def _send(
     notifications stay, so the reminder is not retried on every run."""
     obligation = assignment.obligation
     subject, body = _message(assignment, kind, today)
-    emails = _addresses(users, assignment.organization)
+    users = users_cleared_for(users, obligation.document)
+    # A confidential document's reminder names it: only to the people cleared
+    # for it, never to the organization's general mailbox.
+    emails = _addresses(users, None if obligation.document.is_confidential else assignment.organization)
     try:
         with transaction.atomic(durable=True):
             reminder = Reminder.objects.create(

@@ -175,9 +175,16 @@ def test_reports_on_a_hidden_document_are_hidden_and_classified_like_it(classifi
 
 @pytest.mark.django_db
 def test_notifications_naming_a_hidden_document_are_not_shown(world, classified):
+    """GIVEN Mỹ Tho's reporter, not cleared for the Mật plan sent to Mỹ Tho
+    THEN they were never notified of it, and a notification they got before
+    it was classified (made here directly) is not listed nor readable."""
     uncleared, cleared = world.reporters[0], world.reporters[1]
-    hidden_ids = set(Notification.objects.filter(user=uncleared, document=classified.plan).values_list("pk", flat=True))
-    assert hidden_ids, "the district was told of the delivery and the obligation"
+    assert not Notification.objects.filter(user=uncleared, document=classified.plan).exists()
+    assert Notification.objects.filter(user=cleared, document=classified.plan).exists()
+    earlier = Notification.objects.create(
+        user=uncleared, kind="delivery", title=classified.plan.subject[:300], document=classified.plan
+    )
+    hidden_ids = {earlier.pk}
     listed = {row["id"] for row in api(uncleared).get("/api/v1/notifications/").json()["results"]}
     assert listed
     assert not listed & hidden_ids

@@ -353,3 +353,24 @@ def test_reminder_days_setting_is_validated(monkeypatch):
         monkeypatch.setenv("DOCREG_REMINDER_DAYS", wrong)
         with pytest.raises(ImproperlyConfigured, match="DOCREG_REMINDER_DAYS"):
             env_positive_ints("DOCREG_REMINDER_DAYS", "7,3,1")
+
+
+@pytest.mark.django_db
+def test_a_confidential_documents_reminder_reaches_only_the_cleared(world, obligation, mailoutbox):
+    """GIVEN the plan is classified Mật and only Mỹ Tho's clerk is cleared for it
+    WHEN the 7-day reminder goes out
+    THEN Mỹ Tho's clerk alone is notified and mailed: not the uncleared
+    reporters, nor the organization's general mailbox."""
+    from registry.models import Confidentiality
+
+    world.plan.confidentiality = Confidentiality.CONFIDENTIAL
+    world.plan.save(update_fields=["confidentiality"])
+    cleared = world.district_clerks[0]
+    cleared.clearance = Confidentiality.CONFIDENTIAL
+    cleared.save(update_fields=["clearance"])
+
+    run_on(datetime.date(2023, 11, 23))
+
+    assert set(reminder_notifications().values_list("user__username", flat=True)) == {cleared.username}
+    assert sorted(address for message in mailoutbox for address in message.to) == ["vanthu@mytho.example.vn"]
+    assert Reminder.objects.filter(notified_users__gt=0).count() == 1
