@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from core.admin import acting_user
 from core.api import ID_PATTERN
 from core.errors import DomainError, NotFound
-from registry.clearance import is_cleared_for
 from registry.models import Document
 from registry.rendering import FORMATS, document_filename, printable_document, render
 from registry.services.access import Access, document_access_record
@@ -61,7 +60,7 @@ def document_print_view(
     except NotFound as error:
         raise Http404(error.message) from error
     user = acting_user(request)
-    if not is_cleared_for(user, document.confidentiality):
+    if not user.is_cleared_for(document.confidentiality):
         raise Http404(_("No document %(id)s.") % {"id": object_id})
     archival = file_format == "pdf" and request.GET.get("archival") in {"1", "true"}
     try:

@@ -30,13 +30,9 @@ def clearance_filter(user: User, prefix: str = "", *, nullable: bool = False) ->
     return condition
 
 
-def is_cleared_for(user: User, confidentiality: str) -> bool:
-    return user.is_cleared_for(confidentiality)
-
-
 def require_clearance(actor: User, confidentiality: str) -> None:
     """Writing a document at a level (or setting it) needs clearance for that level."""
-    if not is_cleared_for(actor, confidentiality):
+    if not actor.is_cleared_for(confidentiality):
         raise PermissionDenied(
             _(
                 "Your clearance (%(clearance)s) does not cover %(level)s documents: you cannot create, change or "

@@ -14,7 +14,7 @@ from core.events import send_event_on_commit
 from core.text import clean_text, fold
 from core.time import office_date
 from recipients.models import Organization, User
-from registry.clearance import is_cleared_for, require_clearance
+from registry.clearance import require_clearance
 from registry.models import Direction, Document, DocumentStatus, DocumentType, Register
 from registry.permissions import require_register_clerk
 from registry.services.content import (
@@ -159,7 +159,7 @@ def register_incoming(
 
     duplicates = incoming_duplicates(owner=register.owner, notation=notation, sender=sender, sender_name=sender_name)
     # An earlier copy above the clerk's clearance is not named: the warning would reveal it.
-    duplicates = [doc for doc in duplicates if is_cleared_for(actor, doc.confidentiality)]
+    duplicates = [doc for doc in duplicates if actor.is_cleared_for(doc.confidentiality)]
     if duplicates and not confirm_duplicate:
         raise Conflict(
             _(
