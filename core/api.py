@@ -5,9 +5,10 @@ Every error body has the same shape: {"detail": a sentence for people,
 "errors": {field: [messages]} for validation errors (optional)}.
 """
 
+import functools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -32,6 +33,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.pagination import CountingPaginator
 
 logger = logging.getLogger("docreg.api")
 
@@ -55,6 +57,14 @@ class Pagination(PageNumberPagination):
         if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
             raise ValidationError({self.page_query_param: [_("A page number is a whole number from 1 (or “last”).")]})
         return int(raw)
+
+
+class SearchPagination(Pagination):
+    """For ranked searches: the count comes with the page, and `rows_by_id`
+    loads the page's rows once their ids are known (core.pagination)."""
+
+    def __init__(self, rows_by_id: Callable[[list[Any]], Sequence[Any]] | None = None) -> None:
+        self.django_paginator_class = functools.partial(CountingPaginator, rows_by_id=rows_by_id)  # type: ignore[assignment]
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -11,14 +11,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from core.api import ID_PATTERN, error_responses, file_response
+from core.api import ID_PATTERN, Pagination, SearchPagination, error_responses, file_response
 from core.errors import DomainError, NotFound
 from core.serializers import AuditEventSerializer
 from recipients.models import User
 from registry.filters import DocumentFilter
 from registry.history import document_history
 from registry.models import Direction, Document, DocumentType, Register
-from registry.selectors import document_get, document_list, document_type_list, register_get, register_list
+from registry.selectors import (
+    document_get,
+    document_list,
+    document_type_list,
+    documents_in_order,
+    register_get,
+    register_list,
+)
 from registry.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -136,6 +143,15 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Document.objects.none()
         return document_list(user=_user(self.request))
+
+    @property
+    def paginator(self) -> Pagination:
+        """A search ranks every document it finds to know its first page, so the
+        count comes with the page instead of from a second pass (core.pagination)."""
+        if not hasattr(self, "_paginator"):
+            searching = self.action == "list" and self.request.query_params.get("q", "").strip()
+            self._paginator = SearchPagination(rows_by_id=documents_in_order) if searching else Pagination()
+        return self._paginator
 
     def _target(self, request: Request, pk: str) -> Document:
         """The document a write is aimed at, if the user may see it; the service re-reads and locks it."""

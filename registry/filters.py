@@ -3,8 +3,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
+from recipients.models import User
 from registry.models import Direction, Document, DocumentStatus
 from registry.search import filter_by_notation, search_documents
+from registry.selectors import visibility_arms
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -25,7 +27,11 @@ class DocumentFilter(django_filters.FilterSet):
         fields = ["q", "notation", "doc_type", "direction", "status", "issuer", "register", "issued_from", "issued_to"]
 
     def filter_q(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
-        return search_documents(queryset, value)
+        # The queryset holds what the requesting user may see (registry.selectors.document_list);
+        # the search asks its words within each way of seeing (registry.search.search_documents).
+        user = getattr(self.request, "user", None)
+        within = visibility_arms(user) if isinstance(user, User) else None
+        return search_documents(queryset, value, within=within)
 
     def filter_notation(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
         return filter_by_notation(queryset, value)

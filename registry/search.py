@@ -13,27 +13,48 @@ Two readings are added:
   notation, first.
 
 Results come best match first, then newest first (the list's own order),
-ties broken by id.
+ties broken by id. A search that finds more than RANK_LIMIT documents lists
+them newest first, the document whose notation the query is still first.
 
 - PostgreSQL: the generated column `registry_document.search_vector` (migration
   0003, not a model field, so every write path including COPY keeps it
   current) under the text search configuration `docreg_vi` (`simple` with
   `unaccent`), GIN-indexed. Notation and subject weigh A, issuer and signer
-  B, the rest (addressees, body) D. Every word but the last must match a
-  whole word; the last, if it has three letters or more, may be the start of
-  one, as the user may still be typing it. Ranked with ts_rank_cd.
+  B, the rest (addressees, body) D. Every word must match a whole word, but
+  for the last one when it has three letters or more and cannot be a whole
+  Vietnamese syllable (“btg”, “sttt”): the user may still be typing it, so it
+  may be the start of one. A syllable as typed (“van”) is taken as the word
+  it is: as a prefix it would stand for văn, vân, vận, vạn… and reading all
+  their index entries would cost more than the rest of the search. Ranked
+  with ts_rank_cd.
 - SQLite: each word must occur in the folded `search_text` column (notation,
   subject, issuer, signer, addressees, body in that order). A word scores by
   where it first occurs: in the notation or subject, in the issuer or signer,
   or further on.
 """
 
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Expression, FloatField, Func, OrderBy, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Expression,
+    FloatField,
+    Func,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Greatest, Length, StrIndex
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
@@ -50,6 +71,13 @@ MAX_WORDS = 32
 # every word starting so-, and reading all their index entries costs more than
 # the rest of the search.
 MIN_PREFIX = 3
+# A folded Vietnamese syllable: initial consonant(s), an optional glide, the
+# vowel nucleus, an optional final. Generous (it admits some syllables the
+# language does not use), which only means a few more words taken as typed.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?"
+    r"[ou]?(?:ie|ia|ye|ya|uo|ua|[aeiouy])(?:ch|nh|ng|[cmnptiouy])?"
+)
 # ts_rank_cd weights of D, C, B, A: a word in the subject outweighs the same
 # word fifty times over in the body.
 RANK_WEIGHTS = "{0.02,0.1,0.4,1.0}"
@@ -57,6 +85,11 @@ RANK_WEIGHTS = "{0.02,0.1,0.4,1.0}"
 TYPE_RANK = 1.0
 # Whatever else matches, the document whose notation the query is comes first.
 NOTATION_BOOST = 100.0
+# Ranking reads the words of every document found (on PostgreSQL a few
+# microseconds each, after fetching the row): past this many, a search lists
+# them newest first, the document whose notation the query is still first. A
+# query that common tells little apart anyway; a word more narrows it.
+RANK_LIMIT = 1000
 # SQLite scores per word, by where it first occurs in search_text.
 HEAD_SCORE, NAMES_SCORE, REST_SCORE = 4, 2, 1
 
@@ -129,7 +162,7 @@ def filter_by_notation(documents: QuerySet[Document], text: str) -> QuerySet[Doc
 
 def search_condition(query: str) -> Q:
     """The documents the query finds; none when it has no words."""
-    return _condition(_read(query))
+    return _any(_condition_arms(_read(query)))
 
 
 def search_ordering(query: str) -> list[OrderBy | str]:
@@ -137,27 +170,46 @@ def search_ordering(query: str) -> list[OrderBy | str]:
     return _ordering(_read(query))
 
 
-def search_documents(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
-    """The documents the query finds, best match first."""
+def search_documents(
+    documents: QuerySet[Document], query: str, *, within: Sequence[Q] | None = None
+) -> QuerySet[Document]:
+    """The documents the query finds, best match first. `within`: the ways
+    the user may see a document (registry.selectors.visibility_arms), which
+    `documents` are already restricted to; the words are then asked inside
+    each of them, so that on PostgreSQL one index scan per way reads only the
+    matching documents the user may see. Asked apart, the planner, which
+    takes words for independent and so underestimates how many documents
+    share a common phrase, may read every match in the province to keep the
+    user's few."""
     read = _read(query)
-    return documents.filter(_condition(read)).order_by(*_ordering(read))
+    if within:
+        arms = [way & arm for turn, way in enumerate(within) for arm in _condition_arms(read, turn)]
+    else:
+        arms = _condition_arms(read)
+    return documents.filter(_any(arms)).order_by(*_ordering(read))
 
 
-def _condition(query: _Query) -> Q:
+def _any(conditions: Sequence[Q]) -> Q:
+    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
+
+
+def _condition_arms(query: _Query, turn: int = 0) -> list[Q]:
+    """The readings of the query, any of which finds a document. `turn`
+    spells the words in another order (see _tsquery)."""
     if not query.words:
-        return Q(pk__in=[])
-    condition = _text_condition(query.words)
+        return []
+    arms = [_text_condition(query.words, turn)]
     if query.type_ids:
         named = Q(doc_type_id__in=query.type_ids)
-        condition |= named & _text_condition(query.rest) if query.rest else named
+        arms.append(named & _text_condition(query.rest, turn) if query.rest else named)
     if query.notation is not None:
-        condition |= Q(notation=query.notation)
-    return condition
+        arms.append(Q(notation=query.notation))
+    return arms
 
 
-def _text_condition(words: list[str]) -> Q:
+def _text_condition(words: list[str], turn: int = 0) -> Q:
     if connection.vendor == "postgresql":
-        return Q(_Matches(_Vector(), _tsquery(words)))
+        return Q(_Matches(DocumentColumn(VECTOR_COLUMN), _tsquery(words, turn)))
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
@@ -165,8 +217,17 @@ def _text_condition(words: list[str]) -> Q:
 
 
 def _ordering(query: _Query) -> list[OrderBy | str]:
+    # Past RANK_LIMIT documents found, only the notation's boost is left of the rank.
+    found = Window(Count("pk"))
+    ranked = Case(When(LessThanOrEqual(found, Value(RANK_LIMIT)), then=_rank(query)), default=_notation_rank(query))
     # The list's own order, so that equal matches read as the unsearched list does.
-    return [OrderBy(_rank(query), descending=True), *cast(list[str], Document._meta.ordering)]
+    return [OrderBy(ranked, descending=True), *cast(list[str], Document._meta.ordering)]
+
+
+def _notation_rank(query: _Query) -> Any:
+    if query.notation is None:
+        return Value(0.0)
+    return Case(When(notation=query.notation, then=Value(NOTATION_BOOST)), default=Value(0.0))
 
 
 def _rank(query: _Query) -> Any:
@@ -180,14 +241,12 @@ def _rank(query: _Query) -> Any:
         )
         named = Case(When(doc_type_id__in=query.type_ids, then=type_score + rest), default=Value(0.0))
         score = Greatest(score, named, output_field=FloatField())
-    if query.notation is not None:
-        score = score + Case(When(notation=query.notation, then=Value(NOTATION_BOOST)), default=Value(0.0))
-    return score
+    return score + _notation_rank(query)
 
 
 def _text_rank(words: list[str]) -> Any:
     if connection.vendor == "postgresql":
-        return _Rank(_Vector(), _tsquery(words))
+        return _Rank(DocumentColumn(VECTOR_COLUMN), _tsquery(words))
     return _position_score(words)
 
 
@@ -210,24 +269,42 @@ def _position_score(words: list[str]) -> Any:
     return score
 
 
-def _tsquery(words: list[str]) -> "_ToTsquery":
+def is_partial_word(word: str) -> bool:
+    """Whether a folded word, typed last, may be the start of a longer one: not
+    too short, no number, not a whole syllable."""
+    return len(word) >= MIN_PREFIX and not word.isdigit() and _SYLLABLE.fullmatch(word) is None
+
+
+def _tsquery(words: list[str], turn: int = 0) -> "_ToTsquery":
+    """All the words, the last perhaps as a prefix. `turn` rotates their
+    order: the same query, spelled differently for each way the user may see
+    a document, so that PostgreSQL does not factor one shared condition out of
+    the ways (A AND words OR B AND words becomes words AND (A OR B)) and
+    then, underestimating how many documents share a common phrase (it takes
+    words for independent), read every match to keep those in A or B."""
     # Words are letters and digits only, so quoting them is enough to keep
     # them from being read as tsquery operators.
     terms = [f"'{word}'" for word in words]
-    if len(words[-1]) >= MIN_PREFIX:
+    if is_partial_word(words[-1]):
         terms[-1] += ":*"
-    return _ToTsquery(Value(" & ".join(terms)))
+    shift = turn % len(terms)
+    return _ToTsquery(Value(" & ".join(terms[shift:] + terms[:shift])))
 
 
-class _Vector(Expression):
-    """The search_vector column of the query's documents table, under whatever
-    alias the table has there (it is no model field: see the module docstring)."""
+class DocumentColumn(Expression):
+    """A column of the query's documents table that is no model field
+    (search_vector, reader_organizations: PostgreSQL only, kept by the
+    database), under whatever alias the table has there."""
 
     output_field = FloatField()  # never selected; the ORM only needs some type
 
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         table = compiler.quote_name(compiler.query.base_table)
-        return f"{table}.{connection.ops.quote_name(VECTOR_COLUMN)}", ()
+        return f"{table}.{connection.ops.quote_name(self.column)}", ()
 
 
 class _ToTsquery(Func):

@@ -16,7 +16,7 @@ from recipients.models import Organization, Role, User
 from recipients.services import organization_create
 from registry.imports import register_import
 from registry.models import Direction, Document, Register
-from registry.search import MAX_WORDS, filter_by_notation, search_documents, search_words
+from registry.search import MAX_WORDS, filter_by_notation, is_partial_word, search_documents, search_words
 from registry.services import AddresseeInput, document_issue, document_register_incoming
 from registry.tests.importing import outgoing_row, xlsx_file
 from tests.factories import OrganizationFactory, RegisterFactory, UserFactory, doc_type
@@ -150,10 +150,37 @@ def test_case_diacritics_and_d_stroke_are_ignored_on_both_sides(clerk_api, make_
 
 @pytest.mark.django_db
 def test_the_last_word_may_be_the_start_of_one(clerk_api, world):
-    """A query cut short in its last word ("dan" for "Đảng", "quy" for "quyền") still
-    finds, from three letters on (shorter words are taken as typed on PostgreSQL)."""
-    assert found(clerk_api, q="ky niem 95 nam ngay thanh lap dan")[0] == world.btgtu.pk
-    assert found(clerk_api, q="cong tac dan van chinh quy")[0] == world.dan_van.pk
+    """A last word that cannot be a whole syllable ("btg" of BTGTU, "bdv" of
+    BDVTU) is taken as the start of one, from three letters on."""
+    assert found(clerk_api, q="ky niem 95 nam ngay thanh lap btg")[0] == world.btgtu.pk
+    assert found(clerk_api, q="cong tac dan van chinh quyen bdv")[0] == world.dan_van.pk
+
+
+@pytest.mark.parametrize(
+    ("word", "partial"),
+    [
+        ("btg", True),
+        ("ubn", True),
+        ("sttt", True),
+        ("van", False),
+        ("quyen", False),
+        ("nghieng", False),
+        ("khuya", False),
+        ("hoach", False),
+        ("2024", False),
+        ("so", False),
+    ],
+)
+def test_a_whole_syllable_or_number_is_taken_as_typed(word, partial):
+    """As prefixes, common syllables would stand for many words (văn, vân, vận,
+    vạn…) and reading them all would cost more than the search itself."""
+    assert is_partial_word(word) is partial
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_whole_syllable_last_is_a_whole_word_on_postgresql(clerk_api, world):
+    assert world.btgtu.pk not in found(clerk_api, q="ky niem 95 nam ngay thanh lap dan")
 
 
 @pytest.mark.django_db
@@ -398,7 +425,7 @@ def test_the_configuration_folds_vietnamese_like_core_text_fold():
 def test_searches_use_the_gin_indexes(clerk_api, world):
     documents = search_documents(Document.objects.all(), "ke hoach tong ket")
     sql, params = documents.query.sql_with_params()
-    assert "registry_document_search_vector" in _plan(sql, list(params))
+    assert "registry_document_visible_search" in _plan(sql, list(params))
 
     icontains = Document.objects.filter(notation__icontains="CV/BTG")
     sql, params = icontains.query.sql_with_params()
@@ -407,3 +434,20 @@ def test_searches_use_the_gin_indexes(clerk_api, world):
     organizations = Organization.objects.filter(search_text__contains="dan van")
     sql, params = organizations.query.sql_with_params()
     assert "recipients_organization_search_trgm" in _plan(sql, list(params))
+
+
+@pytest.mark.django_db
+def test_past_the_rank_limit_the_found_documents_come_newest_first(clerk_api, world, monkeypatch):
+    """GIVEN "375 btgtu", found in the intended document (its notation) and in
+    three newer decoys (their bodies) WHEN more are found than the rank limit
+    THEN they come newest first, but for the notation the query spells."""
+    ranked = found(clerk_api, q="375 btgtu")
+    assert ranked[0] == world.btgtu.pk
+    monkeypatch.setattr("registry.search.RANK_LIMIT", 2)
+    newest_first = found(clerk_api, q="375 btgtu")
+    assert set(newest_first) == set(ranked)
+    issued = dict(Document.objects.filter(pk__in=newest_first).values_list("pk", "issued_on"))
+    dates = [issued[pk] for pk in newest_first if issued[pk] is not None]  # where a draft goes is the database's
+    assert dates == sorted(dates, reverse=True)
+    assert newest_first != ranked
+    assert found(clerk_api, q="Số 375-CV/BTGTU")[0] == world.btgtu.pk
