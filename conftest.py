@@ -10,8 +10,22 @@ from registry.services import AddresseeInput, document_create_draft
 from tests.factories import OrganizationFactory, RegisterFactory, UserFactory, doc_type
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres` need PostgreSQL features; elsewhere they skip and say why."""
+    """Tests marked `postgres` need PostgreSQL features; elsewhere they skip and say why.
+
+    Tests that commit run after those that roll back, as pytest-django orders them: the flush
+    after a committing test empties the tables, and only a serialized rollback (which such
+    tests ask for) puts the migrations' rows back. pytest reorders tests around parametrized
+    fixtures of a wider scope (the browser tests' `browser_name`) after pytest-django has
+    sorted them; this puts the committing ones last again, keeping the order within each group."""
+    items.sort(key=_transactional)
     from django.db import connection
 
     if connection.vendor == "postgresql":

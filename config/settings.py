@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     # runserver leaves static files to WhiteNoise, as in production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Widget templates for the pages' form renderer (core.forms), found through TEMPLATES.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -124,6 +126,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "import_export",
+    "django_htmx",
     "core",
     "recipients",
     "registry",
@@ -139,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
@@ -158,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -205,7 +210,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Browser pages sign in with the session; the API also takes tokens.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/compliance/"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login limits (core.ratelimit), counted in the cache: at most this many failed

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from core import views as core_views
 from core.api import ID_PATTERN
 from core.api_auth import TokenLoginView
 from core.auth_forms import AdminLoginForm, LoginForm
-from dispatch import views as dispatch_views
+from core.forms import with_page_renderer
 from dispatch.api import (
     DeliveryViewSet,
     DocumentDeadlinesView,
@@ -74,12 +76,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("compliance/", dispatch_views.compliance_dashboard, name="compliance"),
     path(
-        "compliance/obligations/<id:pk>/",
-        dispatch_views.obligation_compliance,
-        name="compliance-obligation",
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=with_page_renderer(PasswordChangeForm)),
+        name="password_change",
     ),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", core_views.home, name="home"),
+    path("", include("registry.urls")),
+    path("", include("dispatch.urls")),
 ]
 
 # Addresses under /api/ that match no endpoint answer in the API's JSON error format.

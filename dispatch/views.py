@@ -35,9 +35,11 @@ from dispatch.selectors import (
 from dispatch.serializers import days_late
 from dispatch.status import ACCEPTED, LATE, OVERDUE, PENDING, RETURNED, SUBMITTED
 from recipients.models import User
+from recipients.selectors import organization_list
 
 OBLIGATIONS_PER_PAGE = 25
 OVERDUE_PER_PAGE = 50
+ASSIGNMENTS_PER_PAGE = 50
 
 # Best outcome first, so a bar reads from done to not yet due.
 STATUS_ORDER = (ACCEPTED, SUBMITTED, LATE, RETURNED, OVERDUE, PENDING)
@@ -94,6 +96,60 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+# The on-time chart: per organization a line for its name and percentage, and the bar under it (pixels).
+CHART_ROW = 46
+CHART_LABEL = 16
+CHART_BAR = 18
+# A bar this long carries its percentage inside its end; a shorter one right after it.
+CHART_LABEL_INSIDE = 88
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One organization's bar: its on-time rate as the bar's width attribute (a percentage of the chart)."""
+
+    organization_id: int
+    name: str
+    percent: int | None
+    top: int
+
+    @property
+    def label_y(self) -> int:
+        return self.top + CHART_LABEL
+
+    @property
+    def bar_y(self) -> int:
+        return self.top + CHART_LABEL + 6
+
+    @property
+    def value_y(self) -> int:
+        return self.bar_y + CHART_BAR - 5
+
+    @property
+    def width(self) -> int:
+        return self.percent or 0
+
+    @property
+    def value_inside(self) -> bool:
+        return self.width >= CHART_LABEL_INSIDE
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[ChartBar]
+    height: int
+    bar_height: int = CHART_BAR
+
+
+def rate_chart(organization_rows: list[tuple[dict[str, Any], Record]]) -> Chart:
+    """A bar per organization, in the order of the table the chart sums up."""
+    bars = [
+        ChartBar(row["organization_id"], row["organization__name"], rate.on_time_percent, index * CHART_ROW)
+        for index, (row, rate) in enumerate(organization_rows)
+    ]
+    return Chart(bars=bars, height=len(bars) * CHART_ROW)
+
+
 @require_safe
 @login_required
 def compliance_dashboard(request: HttpRequest) -> HttpResponse:
@@ -104,6 +160,7 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     attach_counts(list(obligations), user=user, today=today)
+    organization_rows = [(row, record(row)) for row in organization_records(user=user, today=today)]
     overdue = Paginator(overdue_list(user=user, today=today), OVERDUE_PER_PAGE).get_page(
         request.GET.get("overdue_page")
     )
@@ -115,7 +172,8 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
             "summary": record(totals),
             "obligations": obligations,
             "obligation_rows": [(obligation, record(obligation)) for obligation in obligations],
-            "organization_rows": [(row, record(row)) for row in organization_records(user=user, today=today)],
+            "organization_rows": organization_rows,
+            "chart": rate_chart(organization_rows),
             "overdue": overdue,
             "overdue_rows": [(row, days_late(row, today)) for row in overdue],
         },
@@ -166,5 +224,32 @@ def obligation_compliance(request: HttpRequest, pk: int) -> HttpResponse:
             "obligation": obligation,
             "summary": record(obligation),
             "rows": [_organization_row(row, today) for row in rows],
+        },
+    )
+
+
+@require_safe
+@login_required
+def compliance_organization(request: HttpRequest, pk: int) -> HttpResponse:
+    """One obligated organization's record across every obligation the user may see."""
+    user, today = _user(request), office_today()
+    organization = organization_list().filter(pk=pk).first()
+    assignments = assignment_list(user=user, today=today).filter(organization_id=pk)
+    totals = assignments.order_by().aggregate(**summary_aggregates(today))
+    if organization is None or not totals["total_count"]:
+        raise Http404(_("No obligated organization %(id)s that you can see.") % {"id": pk})
+    page = Paginator(assignments.order_by("-due_on", "-obligation_id", "id"), ASSIGNMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown: list[Any] = list(page)  # annotated with their status
+    return render(
+        request,
+        "dispatch/obligations/compliance_organization.html",
+        {
+            "today": today,
+            "organization": organization,
+            "summary": record(totals),
+            "page": page,
+            "rows": [(row, STATUS_LABELS[row.status], days_late(row, today)) for row in shown],
         },
     )

@@ -36,11 +36,13 @@ class DispatchResult:
     """Lines that name no organization in the directory (free text): send those on paper."""
 
 
-def _recipients(document: Document, extra: Sequence[Organization]) -> tuple[list[Organization], list[str]]:
+def dispatch_recipients(document: Document, extra: Sequence[Organization]) -> tuple[list[Organization], list[str]]:
     """Organizations the document goes to, in the order it names them: the
     addressees (groups expanded to their members today), the organizations
     and groups of the distribution (“Như trên” stands for the addressees),
-    then `extra`. The issuer and bodies no longer active are left out."""
+    then `extra`. The issuer and bodies no longer active are left out. Also
+    what the dispatch page shows before the clerk confirms: the free-text
+    entries come second, to be sent on paper."""
     today = office_today()
     found: dict[int, Organization] = {}
     free_text: list[str] = []
@@ -98,7 +100,7 @@ def document_dispatch(
         )
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel “%(channel)s”.") % {"channel": channel}, field="channel")
-    recipients, free_text = _recipients(document, extra_recipients)
+    recipients, free_text = dispatch_recipients(document, extra_recipients)
     already = set(Delivery.objects.filter(document=document).values_list("recipient_id", flat=True))
     now = timezone.now()
     new = [

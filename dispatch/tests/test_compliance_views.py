@@ -247,7 +247,7 @@ def test_dashboard_counts_and_overdue_order(world, reports):
     ]
     html = response.content.decode()
     assert '<html lang="vi">' in html
-    assert html.index("Báo cáo sơ kết 6 tháng</a>") < html.index("Huyện ủy Chợ Gạo</th>")
+    assert html.index("Báo cáo sơ kết 6 tháng</a>") < html.index("Huyện ủy Chợ Gạo</a></th>")
 
 
 @pytest.mark.django_db
@@ -304,7 +304,9 @@ def test_pages_need_a_signed_in_user_and_change_nothing(world, reports):
     assert login_page.status_code == 200
     assert '<html lang="vi">' in login_page.content.decode()
     signed_in = anonymous.post("/accounts/login/", {"username": world.leader.username, "password": PASSWORD})
-    assert signed_in["Location"] == "/compliance/"
+    # Signed in, a leader lands on the home page, which is their dashboard.
+    assert signed_in["Location"] == "/"
+    assert anonymous.get("/")["Location"] == "/compliance/"
     assert anonymous.post("/compliance/").status_code == 405
 
 

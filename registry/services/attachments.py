@@ -35,9 +35,8 @@ def attachment_add(*, document: Document, actor: User, upload: UploadedFile, des
     return store_attachment(document=document, upload=upload, kind=kind, uploaded_by=actor, description=description)
 
 
-def check_upload(upload: UploadedFile, kinds: Sequence[FileKind]) -> FileKind:
-    """The upload's kind, read from its content; DomainError when it is empty,
-    too large or of a kind not in `kinds`."""
+def check_upload_size(upload: UploadedFile) -> None:
+    """DomainError when the upload is empty or larger than DOCREG_MAX_UPLOAD_SIZE."""
     limit = settings.DOCREG_MAX_UPLOAD_SIZE
     if not upload.size:
         raise DomainError(_("“%(name)s” is empty.") % {"name": upload.name}, field="file")
@@ -48,6 +47,12 @@ def check_upload(upload: UploadedFile, kinds: Sequence[FileKind]) -> FileKind:
             field="file",
             code="file_too_large",
         )
+
+
+def check_upload(upload: UploadedFile, kinds: Sequence[FileKind]) -> FileKind:
+    """The upload's kind, read from its content; DomainError when it is empty,
+    too large or of a kind not in `kinds`."""
+    check_upload_size(upload)
     kind = detect_file_kind(upload)
     if kind is None or kind not in kinds:
         raise DomainError(

@@ -1,0 +1,206 @@
+"""Imports started from the registers pages: the uploaded register book is
+stored with an ImportJob row, a background task (registry.tasks) runs
+register_import on it, and the row keeps how far it got and, once finished,
+the report the pages show (every bad row with its number, column and reason).
+
+All or nothing, as register_import is: a file with errors imports nothing.
+
+Progress while the import runs: register_import reports the rows read every
+PROGRESS_EVERY rows from inside its transaction, so the counts are written on
+a second database connection that others can read at once. SQLite lets one
+writer at a time, and the import is that writer until it commits: there the
+job only says it is importing, then finished.
+"""
+
+import logging
+import shutil
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.errors import DomainError, NotFound
+from core.text import clean_text
+from recipients.models import User
+from registry.imports.admin import importable_registers
+from registry.imports.report import ImportReport
+from registry.imports.service import register_import
+from registry.models import ImportJob, ImportJobStatus, Register
+from registry.permissions import require_register_clerk
+from registry.services.attachments import check_upload_size
+
+logger = logging.getLogger(__name__)
+
+
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
+    """The imports into the registers `user` may import into, newest first."""
+    return ImportJob.objects.filter(register__in=importable_registers(user)).select_related(
+        "register__owner", "created_by"
+    )
+
+
+def import_job_get(*, user: User, pk: int) -> ImportJob:
+    try:
+        return import_job_list(user=user).get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise NotFound(_("No import %(id)s that you can see.") % {"id": pk}) from None
+
+
+@transaction.atomic
+def import_job_start(
+    *, register: Register, upload: UploadedFile, actor: User, dry_run: bool = False, language: str = ""
+) -> ImportJob:
+    """Stores the uploaded register book, records the upload, and queues its
+    import into `register` (after the transaction commits, so the worker finds
+    the row). Only the register's clerk may import; the file's content is read
+    by the import itself, which reports what it cannot read."""
+    require_register_clerk(actor, register)
+    check_upload_size(upload)
+    filename = clean_text(upload.name or "", label=_("File name"), field="file", max_length=255) or "register"
+    job = ImportJob(register=register, filename=filename, dry_run=dry_run, language=language, created_by=actor)
+    job.file.save(filename, upload, save=False)
+    job.save()
+    audit_record(
+        actor=actor,
+        action="register.import_upload",
+        obj=register,
+        data={"job": job.pk, "file": filename, "size": upload.size, "dry_run": dry_run},
+    )
+
+    from registry.tasks import run_register_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_register_import.enqueue(job_id))
+    return job
+
+
+class ProgressWriter:
+    """register_import's progress callback: the rows read so far, written on a
+    connection of its own (see the module's docstring); nothing on SQLite."""
+
+    def __init__(self, job_id: int, *, enabled: bool | None = None) -> None:
+        self.job_id = job_id
+        self.read = 0
+        self.total: int | None = None
+        if enabled is None:
+            # Inside a transaction (a task run in a request that is one), that
+            # transaction may hold the job's row: the second connection would wait on it.
+            enabled = connection.vendor != "sqlite" and not connection.in_atomic_block
+        self.connection: BaseDatabaseWrapper | None = (
+            connections.create_connection(DEFAULT_DB_ALIAS) if enabled else None
+        )
+
+    def __call__(self, read: int, total: int | None) -> None:
+        self.read, self.total = read, total
+        if self.connection is None:
+            return
+        quote = self.connection.ops.quote_name
+        meta = ImportJob._meta
+        columns = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
+        sql = (
+            f"UPDATE {quote(meta.db_table)} SET {columns['rows_read']} = %s, {columns['rows_total']} = %s "  # noqa: S608
+            f"WHERE {columns['id']} = %s"
+        )
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, [read, total, self.job_id])
+        except Exception:
+            # Progress is a courtesy: the import goes on without it.
+            logger.warning("Could not record the progress of import %s", self.job_id, exc_info=True)
+            self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def report_data(report: ImportReport) -> dict[str, Any]:
+    """What the pages show of a report, as JSON: its messages are already in the uploader's language."""
+    lines = report.lines()
+    first_sequence = 1 + len(report.errors)
+    return {
+        "outcome": report.outcome(),
+        "header_row": report.header_row,
+        "bad_rows": len(report.bad_rows),
+        "errors": [[error.row, error.column, error.message] for error in report.errors],
+        "sequences": lines[first_sequence : first_sequence + len(report.sequences)],
+        "notices": list(report.notices),
+        "unmatched_senders": dict(sorted(report.unmatched_senders.items())),
+    }
+
+
+def import_job_run(*, job_id: int) -> str:
+    """Runs a queued import once (a second run of the same job does nothing)
+    and records its outcome; returns the job's status."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+        status=ImportJobStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("register__owner", "created_by").get(pk=job_id)
+    if not claimed:
+        return job.status
+    progress = ProgressWriter(job.pk)
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            report = _import(job, progress)
+    except DomainError as error:
+        # The uploader may no longer import into the register (role or organization changed).
+        _finish(job, progress, status=ImportJobStatus.FAILED, report={"failure": error.message})
+    except Exception:
+        logger.exception("Import %s of “%s” failed", job.pk, job.filename)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            failure = _(
+                "The import stopped on an unexpected error; nothing was imported. Try again or ask the administrator."
+            )
+        _finish(job, progress, status=ImportJobStatus.FAILED, report={"failure": failure})
+    else:
+        job.rows = report.rows
+        job.imported = report.imported
+        job.error_count = len(report.errors)
+        _finish(job, progress, status=ImportJobStatus.DONE, report=report_data(report))
+    finally:
+        progress.close()
+    return job.status
+
+
+def _import(job: ImportJob, progress: ProgressWriter) -> ImportReport:
+    # A local, seekable copy: the reader needs to seek, whatever storage holds the file.
+    with tempfile.TemporaryFile() as local, job.file.open("rb") as stored:
+        shutil.copyfileobj(stored, local)
+        local.seek(0)
+        return register_import(
+            register=job.register,
+            file=local,
+            filename=job.filename,
+            actor=job.created_by,
+            dry_run=job.dry_run,
+            progress=progress,
+        )
+
+
+def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, report: dict[str, Any]) -> None:
+    progress.close()
+    job.status = status
+    job.report = report
+    job.finished_at = timezone.now()
+    job.rows_read = progress.read
+    job.rows_total = progress.total if progress.total is not None else progress.read
+    job.save(
+        update_fields=[
+            "status",
+            "report",
+            "finished_at",
+            "rows",
+            "imported",
+            "error_count",
+            "rows_read",
+            "rows_total",
+        ]
+    )
