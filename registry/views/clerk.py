@@ -54,16 +54,14 @@ def clerk_home(request: HttpRequest) -> HttpResponse:
     )
     incoming = Paginator(deliveries, PANEL_SIZE).get_page(request.GET.get("incoming_page"))
     drafts_list = (
-        document_list(user=user)
-        .prefetch_related(None)
+        document_list(user=user, lines=False)
         .filter(_own_registers(user), direction=Direction.OUTGOING, status=DocumentStatus.DRAFT)
         .order_by("-updated_at", "-id")
     )
     drafts = Paginator(drafts_list, PANEL_SIZE).get_page(request.GET.get("drafts_page"))
     not_received = Q(deliveries__received_at__isnull=True)
     waiting_list = (
-        document_list(user=user)
-        .prefetch_related(None)
+        document_list(user=user, lines=False)
         .filter(_own_registers(user), direction=Direction.OUTGOING, status=DocumentStatus.DISPATCHED)
         .annotate(pending_count=Count("deliveries", filter=not_received), delivery_count=Count("deliveries"))
         .filter(pending_count__gt=0)
