@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from core.api import ID_PATTERN, error_responses, file_response
 from core.errors import DomainError, NotFound
+from core.users import request_user
 from dispatch.filters import DeliveryFilter, ObligationFilter
 from dispatch.models import Delivery, Notification, Obligation, Submission
 from dispatch.selectors import (
@@ -66,10 +67,6 @@ from registry.serializers import DocumentSerializer
 from registry.services.attachments import ATTACHMENT_KINDS
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _documents_field(serializer: serializers.Serializer[Any], user: User) -> None:
     """Documents named in a request must be ones the user can see."""
     serializer.fields["document"].queryset = document_list(user=user)  # type: ignore[attr-defined]
@@ -88,8 +85,8 @@ class DocumentDispatchView(APIView):
         serializer = DispatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = document_dispatch(
-            document=document_get(user=_user(request), pk=pk, detail=False),
-            actor=_user(request),
+            document=document_get(user=request_user(request), pk=pk, detail=False),
+            actor=request_user(request),
             channel=serializer.validated_data["channel"],
             extra_recipients=serializer.validated_data.get("organizations", []),
         )
@@ -102,7 +99,7 @@ class DocumentDeadlinesView(APIView):
         description=_("The deadlines the document's text states, which can become obligations in one step."),
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = document_get(user=_user(request), pk=pk, detail=False)
+        document = document_get(user=request_user(request), pk=pk, detail=False)
         deadlines = [
             {"position": position, "date": d.date, "kind": d.kind, "text": d.text, "due_on": d.due_on}
             for position, d in enumerate(extract_deadlines(document.body))
@@ -124,14 +121,14 @@ class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
     def get_queryset(self) -> QuerySet[Delivery]:
         if getattr(self, "swagger_fake_view", False):
             return Delivery.objects.none()
-        return delivery_list(user=_user(self.request))
+        return delivery_list(user=request_user(self.request))
 
     @extend_schema(
         responses={200: DeliverySerializer, **error_responses(401, 404)},
         description=_("Opening a delivery as a user of the recipient organization records it as received."),
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         delivery = delivery_get(user=user, pk=int(pk))
         if delivery.received_at is None and user.organization_id == delivery.recipient_id:
             delivery_acknowledge(delivery=delivery, actor=user)
@@ -141,7 +138,7 @@ class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
     @extend_schema(request=None, responses={200: DeliverySerializer, **error_responses(401, 403, 404)})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         delivery_acknowledge(delivery=delivery_get(user=user, pk=int(pk)), actor=user)
         return Response(DeliverySerializer(delivery_get(user=user, pk=int(pk))).data)
 
@@ -152,7 +149,7 @@ class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
     )
     @action(detail=True, methods=["post"])
     def register(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = DeliveryRegisterSerializer(data=request.data)
         serializer.fields["register"].queryset = register_list(user=user)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
@@ -188,10 +185,10 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Obligation]:
         if getattr(self, "swagger_fake_view", False):
             return Obligation.objects.none()
-        return obligation_detail_queryset(user=_user(self.request))
+        return obligation_detail_queryset(user=request_user(self.request))
 
     def _respond(self, obligation: Obligation, code: int = status.HTTP_200_OK) -> Response:
-        fresh = obligation_detail_queryset(user=_user(self.request)).get(pk=obligation.pk)
+        fresh = obligation_detail_queryset(user=request_user(self.request)).get(pk=obligation.pk)
         return Response(ObligationSerializer(fresh).data, status=code)
 
     @extend_schema(
@@ -199,7 +196,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={201: ObligationSerializer, **error_responses(400, 401, 403, 409)},
     )
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = ObligationCreateSerializer(data=request.data)
         _documents_field(serializer, user)
         serializer.is_valid(raise_exception=True)
@@ -218,8 +215,8 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer = ObligationUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         obligation = obligation_update(
-            obligation=obligation_get(user=_user(request), pk=int(pk)),
-            actor=_user(request),
+            obligation=obligation_get(user=request_user(request), pk=int(pk)),
+            actor=request_user(request),
             **serializer.validated_data,
         )
         return self._respond(obligation)
@@ -231,7 +228,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=False, methods=["post"], url_path="from-deadlines", pagination_class=None)
     def from_deadlines(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = ObligationsFromDeadlinesSerializer(data=request.data)
         _documents_field(serializer, user)
         serializer.is_valid(raise_exception=True)
@@ -254,8 +251,8 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def organizations(self, request: Request, pk: str) -> Response:
         serializer = AddOrganizationsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obligation = obligation_get(user=_user(request), pk=int(pk))
-        obligation_add_organizations(obligation=obligation, actor=_user(request), **serializer.validated_data)
+        obligation = obligation_get(user=request_user(request), pk=int(pk))
+        obligation_add_organizations(obligation=obligation, actor=request_user(request), **serializer.validated_data)
         return self._respond(obligation)
 
     @extend_schema(
@@ -267,11 +264,13 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def due_dates(self, request: Request, pk: str) -> Response:
         serializer = DueDateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obligation = obligation_get(user=_user(request), pk=int(pk))
+        obligation = obligation_get(user=request_user(request), pk=int(pk))
         assignment = obligation.assignments.filter(organization=serializer.validated_data["organization"]).first()
         if assignment is None:
             raise DomainError(_("That organization is not obligated."), field="organization")
-        assignment_set_due_date(assignment=assignment, actor=_user(request), due_on=serializer.validated_data["due_on"])
+        assignment_set_due_date(
+            assignment=assignment, actor=request_user(request), due_on=serializer.validated_data["due_on"]
+        )
         return self._respond(obligation)
 
     @extend_schema(
@@ -290,7 +289,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], pagination_class=None)
     def submissions(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         obligation = obligation_get(user=user, pk=int(pk))
         if request.method == "GET":
             rows = (
@@ -319,7 +318,7 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"], url_path="paper-submissions", parser_classes=[MultiPartParser, FormParser])
     def paper_submissions(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = PaperSubmissionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -347,12 +346,12 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
     def get_queryset(self) -> QuerySet[Submission]:
         if getattr(self, "swagger_fake_view", False):
             return Submission.objects.none()
-        return submission_list(user=_user(self.request))
+        return submission_list(user=request_user(self.request))
 
     @extend_schema(request=None, responses={200: SubmissionSerializer, **error_responses(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         submission_review(submission=submission_get(user=user, pk=int(pk)), actor=user, decision="accepted")
         return Response(SubmissionSerializer(submission_get(user=user, pk=int(pk))).data)
 
@@ -363,7 +362,7 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission_review(
@@ -384,7 +383,7 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
     @action(detail=True, methods=["get"], url_path=rf"files/(?P<attachment_id>{ID_PATTERN})")
     def file(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """Downloads a file of the report: for the submitting and the requesting organization."""
-        return _file_response(submission_get(user=_user(request), pk=int(pk)), attachment_id)
+        return _file_response(submission_get(user=request_user(request), pk=int(pk)), attachment_id)
 
 
 @extend_schema_view(
@@ -400,7 +399,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return notification_list(user=_user(self.request))
+        return notification_list(user=request_user(self.request))
 
     @extend_schema(request=None, responses={200: NotificationSerializer, **error_responses(401, 404)})
     @action(detail=True, methods=["post"])
@@ -409,5 +408,5 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
         if notification is None:
             raise NotFound(_("No notification %(id)s.") % {"id": pk})
         return Response(
-            NotificationSerializer(notification_mark_read(notification=notification, actor=_user(request))).data
+            NotificationSerializer(notification_mark_read(notification=notification, actor=request_user(request))).data
         )

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from core.api import ID_PATTERN, error_responses
 from core.errors import DomainError
 from core.time import office_today
+from core.users import request_user
 from dispatch.filters import AssignmentFilter
 from dispatch.models import Assignment, Submission
 from dispatch.selectors import (
@@ -35,12 +36,6 @@ from dispatch.serializers import (
     OrganizationRecordSerializer,
     PaginatedComplianceListSerializer,
 )
-from recipients.models import User
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 COMPLIANCE_FILTERS = [
     OpenApiParameter("obligation", int, description=_("One obligation")),
@@ -61,7 +56,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
             return Assignment.objects.none()
         latest_first = Submission.objects.select_related("incoming_document").order_by("-version")
         return (
-            assignment_list(user=_user(self.request), today=self.today)
+            assignment_list(user=request_user(self.request), today=self.today)
             .prefetch_related(Prefetch("submissions", queryset=latest_first))
             .order_by("obligation__due_on", "obligation_id", "organization_name", "id")
         )
@@ -113,7 +108,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def obligations(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         rows = obligation_list(user=user).order_by("due_on", "id")
         document = request.query_params.get("document")
         if document is not None:
@@ -133,7 +128,9 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def organizations(self, request: Request) -> Response:
-        return self._page(organization_records(user=_user(request), today=self.today), OrganizationRecordSerializer)
+        return self._page(
+            organization_records(user=request_user(request), today=self.today), OrganizationRecordSerializer
+        )
 
     @extend_schema(
         responses={200: ComplianceRowSerializer(many=True), **error_responses(400, 401, 404)},
@@ -142,7 +139,7 @@ class ComplianceViewSet(viewsets.GenericViewSet[Assignment]):
     @action(detail=False, methods=["get"], filterset_class=None)
     def overdue(self, request: Request) -> Response:
         latest_first = Submission.objects.select_related("incoming_document").order_by("-version")
-        rows = overdue_list(user=_user(request), today=self.today).prefetch_related(
+        rows = overdue_list(user=request_user(request), today=self.today).prefetch_related(
             Prefetch("submissions", queryset=latest_first)
         )
         page = self.paginate_queryset(rows)

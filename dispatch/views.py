@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.time import office_today
+from core.users import request_user
 from dispatch.exports import register_rows
 from dispatch.models import Obligation
 from dispatch.selectors import (
@@ -34,7 +35,6 @@ from dispatch.selectors import (
 )
 from dispatch.serializers import days_late
 from dispatch.status import ACCEPTED, LATE, OVERDUE, PENDING, RETURNED, SUBMITTED
-from recipients.models import User
 from recipients.selectors import organization_list
 
 OBLIGATIONS_PER_PAGE = 25
@@ -90,10 +90,6 @@ def record(row: Any) -> Record:
         ],
         on_time_percent=None if rate is None else round(rate * 100),
     )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # The on-time chart: per organization a line for its name and percentage, and the bar under it (pixels).
@@ -154,7 +150,7 @@ def rate_chart(organization_rows: list[tuple[dict[str, Any], Record]]) -> Chart:
 @login_required
 def compliance_dashboard(request: HttpRequest) -> HttpResponse:
     """Summary, per obligation, per organization, and the overdue list."""
-    user, today = _user(request), office_today()
+    user, today = request_user(request), office_today()
     totals = assignment_list(user=user, today=today).order_by().aggregate(**summary_aggregates(today))
     obligations = Paginator(obligation_list(user=user).order_by("due_on", "id"), OBLIGATIONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -209,7 +205,7 @@ def _organization_row(row: Any, today: datetime.date) -> OrganizationRow:
 @login_required
 def obligation_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     """Every obligated organization of one obligation the user may see."""
-    user, today = _user(request), office_today()
+    user, today = request_user(request), office_today()
     try:
         obligation = obligation_list(user=user).get(pk=pk)
     except Obligation.DoesNotExist:
@@ -232,7 +228,7 @@ def obligation_compliance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def compliance_organization(request: HttpRequest, pk: int) -> HttpResponse:
     """One obligated organization's record across every obligation the user may see."""
-    user, today = _user(request), office_today()
+    user, today = request_user(request), office_today()
     organization = organization_list().filter(pk=pk).first()
     assignments = assignment_list(user=user, today=today).filter(organization_id=pk)
     totals = assignments.order_by().aggregate(**summary_aggregates(today))

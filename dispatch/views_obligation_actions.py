@@ -17,12 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.users import request_user
 from dispatch.models import Assignment, Decision
 from dispatch.page_forms import DueDateForm, ReviewForm
 from dispatch.selectors import assignment_list, submission_get
 from dispatch.services import assignment_set_due_date, obligation_add_organizations, submission_review
 from dispatch.views_obligations import Bound, add_organizations_form, render_detail, visible_obligation
-from dispatch.views_obligations_common import current_user, groups_in_bulk, organizations_in_bulk, put_error, refused
+from dispatch.views_obligations_common import groups_in_bulk, organizations_in_bulk, put_error, refused
 
 
 def _back_to_obligation(obligation_id: int, anchor: str = "") -> HttpResponse:
@@ -34,7 +35,7 @@ def _back_to_obligation(obligation_id: int, anchor: str = "") -> HttpResponse:
 @login_required
 def submission_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The clerk accepts the latest version of a report, or returns it saying why."""
-    user = current_user(request)
+    user = request_user(request)
     try:
         submission = submission_get(user=user, pk=pk)
     except NotFound as error:
@@ -68,7 +69,7 @@ def submission_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def obligation_add_organizations_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Obliges more organizations (directly or through groups)."""
-    user = current_user(request)
+    user = request_user(request)
     obligation = visible_obligation(user, pk)
     obligated = assignment_list(user=user).filter(obligation_id=pk).values_list("organization_id", flat=True)
     form = add_organizations_form(obligation, list(obligated), request.POST)
@@ -101,7 +102,7 @@ def obligation_add_organizations_view(request: HttpRequest, pk: int) -> HttpResp
 @login_required
 def assignment_due_date_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Gives one obligated organization a due date of its own, or the obligation's again."""
-    user = current_user(request)
+    user = request_user(request)
     assignment = assignment_list(user=user).filter(pk=pk).first()
     if assignment is None:
         raise Http404(_("No obligated organization %(id)s that you can see.") % {"id": pk})

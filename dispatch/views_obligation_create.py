@@ -21,13 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.time import office_today
+from core.users import request_user
 from dispatch.models import Obligation
 from dispatch.page_forms import ObligationRowForm
 from dispatch.selectors import delivery_list
 from dispatch.services import obligation_create
 from dispatch.views_obligations_common import (
     Choices,
-    current_user,
     group_choices,
     groups_in_bulk,
     organizations_in_bulk,
@@ -142,7 +142,7 @@ def _is_open_for_obligations(document: Document) -> bool:
 @login_required
 def obligation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Reporting obligations from a document's stated deadlines (and any other), for its clerk."""
-    user = current_user(request)
+    user = request_user(request)
     try:
         document = document_get(user=user, pk=pk)
         require_register_clerk(user, document.register)

@@ -26,13 +26,14 @@ from django.views.decorators.http import require_safe
 
 from core.errors import NotFound
 from core.time import office_today
+from core.users import request_user
 from dispatch.models import Obligation, Submission
 from dispatch.page_forms import AddOrganizationsForm, DueDateForm, ObligationFilterForm, ReviewForm
 from dispatch.selectors import assignment_list, attach_counts, obligation_list, submission_list
 from dispatch.serializers import days_late
 from dispatch.status import PENDING, status_conditions
 from dispatch.views import STATUS_LABELS, STATUS_ORDER, record
-from dispatch.views_obligations_common import current_user, group_choices, organizations_today
+from dispatch.views_obligations_common import group_choices, organizations_today
 from recipients.models import User
 from recipients.selectors import group_list
 from registry.permissions import is_register_clerk
@@ -48,7 +49,7 @@ OBLIGATIONS_PER_PAGE = 25
 @login_required
 def obligations(request: HttpRequest) -> HttpResponse:
     """The obligations the user can see, latest due date first, with their progress."""
-    user, today = current_user(request), office_today()
+    user, today = request_user(request), office_today()
     visible = obligation_list(user=user)
     documents = sorted(
         {
@@ -201,7 +202,7 @@ def add_organizations_form(obligation: Obligation, obligated: Iterable[int], dat
 
 
 def render_detail(request: HttpRequest, pk: int, bound: Bound | None = None, status: int = 200) -> HttpResponse:
-    user, today, bound = current_user(request), office_today(), bound or Bound()
+    user, today, bound = request_user(request), office_today(), bound or Bound()
     obligation = visible_obligation(user, pk)
     can_manage = is_register_clerk(user, obligation.document.register)
     attach_counts([obligation], user=user, today=today)

@@ -8,23 +8,27 @@ from collections.abc import Iterable, Sequence
 from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
-from recipients.models import Organization, RecipientGroup, User
+from core.views import refused as core_refused
+from recipients.models import Organization, RecipientGroup
 from recipients.selectors import group_list, organization_list
 
 Choices = list[tuple[int, str]]
 
 
-def current_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     """The page a user gets for an action they may not do."""
-    return render(request, "dispatch/obligations/refused.html", {"message": error.message}, status=403)
+    return core_refused(
+        request,
+        error.message,
+        title=_("Not allowed"),
+        back_url=reverse("obligations"),
+        back_label=_("Back to the reporting obligations"),
+    )
 
 
 def put_error(form: forms.Form, error: DomainError, aliases: Sequence[str] = ()) -> None:

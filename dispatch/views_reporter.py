@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import DomainError
 from core.time import office_date, office_today
+from core.users import request_user
 from dispatch.models import Assignment, Decision, Submission
 from dispatch.reporter_forms import SubmissionForm
 from dispatch.selectors import assignment_list, submission_list
@@ -43,10 +44,6 @@ OPEN_STATUSES = (PENDING, OVERDUE, RETURNED)
 # The leaders' words, except that a task not yet reported is said from the reporter's side.
 TASK_LABELS: dict[str, Promise] = {**STATUS_LABELS, PENDING: gettext_lazy("Not yet reported")}
 SHOW_OPEN, SHOW_ALL = "open", "all"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _open_condition(today: datetime.date) -> Q:
@@ -98,7 +95,7 @@ def _task(assignment: Any, today: datetime.date) -> Task:
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """The organization's obligations: open ones by due date, then (with "all") the done ones, latest first."""
-    user, today = _user(request), office_today()
+    user, today = request_user(request), office_today()
     show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_OPEN
     open_ = _open_condition(today)
     assignments = _own_assignments(user, today)
@@ -134,7 +131,7 @@ def _versions(user: User, assignment: Assignment) -> list[Submission]:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One assignment: what is asked, its status, the history of reports, and the form to submit one."""
-    user, today = _user(request), office_today()
+    user, today = request_user(request), office_today()
     try:
         assignment = _own_assignments(user, today).get(pk=pk)
     except Assignment.DoesNotExist:
@@ -184,7 +181,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def submission_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The receipt of one report: when it arrived, the arrival number, its files, on time or late."""
-    user = _user(request)
+    user = request_user(request)
     submission = (
         submission_list(user=user)
         .select_related("assignment__obligation__document", "assignment__obligation__organization")

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from core.api import ID_PATTERN, error_responses
 from core.errors import NotFound
+from core.users import request_user
 from recipients.filters import OrganizationFilter
 from recipients.models import Organization, RecipientGroup, User
 from recipients.selectors import group_list, organization_list
@@ -20,10 +21,6 @@ from recipients.serializers import (
     RecipientGroupWriteSerializer,
 )
 from recipients.services import group_create, group_set_members, organization_create, organization_update
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @extend_schema_view(
@@ -46,7 +43,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def create(self, request: Request) -> Response:
         serializer = OrganizationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        organization = organization_create(actor=_user(request), **serializer.validated_data)
+        organization = organization_create(actor=request_user(request), **serializer.validated_data)
         return Response(OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -57,7 +54,9 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         organization = self.get_object()
         serializer = OrganizationWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        organization = organization_update(organization=organization, actor=_user(request), **serializer.validated_data)
+        organization = organization_update(
+            organization=organization, actor=request_user(request), **serializer.validated_data
+        )
         return Response(OrganizationSerializer(organization).data)
 
 
@@ -82,7 +81,7 @@ class RecipientGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def create(self, request: Request) -> Response:
         serializer = RecipientGroupWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        group = group_create(actor=_user(request), **serializer.validated_data)
+        group = group_create(actor=request_user(request), **serializer.validated_data)
         return Response(RecipientGroupSerializer(group_list().get(pk=group.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -95,7 +94,7 @@ class RecipientGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         group = self.get_object()
         serializer = GroupMembersWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        group_set_members(group=group, actor=_user(request), members=serializer.validated_data["members"])
+        group_set_members(group=group, actor=request_user(request), members=serializer.validated_data["members"])
         return Response(RecipientGroupSerializer(group_list().get(pk=group.pk)).data)
 
 
@@ -104,7 +103,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer, **error_responses(401)})
     def get(self, request: Request) -> Response:
-        user = User.objects.select_related("organization").filter(pk=_user(request).pk).first()
+        user = User.objects.select_related("organization").filter(pk=request_user(request).pk).first()
         if user is None:
             raise NotFound("")
         return Response(MeSerializer(user).data)

@@ -14,6 +14,7 @@ from rest_framework.serializers import BaseSerializer
 from core.api import ID_PATTERN, Pagination, SearchPagination, error_responses, file_response
 from core.errors import DomainError, NotFound
 from core.serializers import AuditEventSerializer
+from core.users import request_user
 from recipients.models import User
 from registry.filters import DocumentFilter
 from registry.history import document_history
@@ -57,10 +58,6 @@ INCOMING_ONLY = ("notation", "issued_on", "sender", "sender_name", "received_at"
 LINE_FIELDS = ("addressees", "distribution", "references")
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: DocumentTypeSerializer(many=True), **error_responses(401)}),
     retrieve=extend_schema(responses={200: DocumentTypeSerializer, **error_responses(401, 404)}),
@@ -92,7 +89,7 @@ class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Register]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Register.objects.none()
-        return register_list(user=_user(self.request))
+        return register_list(user=request_user(self.request))
 
     @extend_schema(
         request=RegisterCreateSerializer, responses={201: RegisterSerializer, **error_responses(400, 401, 403)}
@@ -100,7 +97,7 @@ class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request: Request) -> Response:
         serializer = RegisterCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        register = register_create(actor=_user(request), **serializer.validated_data)
+        register = register_create(actor=request_user(request), **serializer.validated_data)
         return Response(RegisterSerializer(register).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -108,10 +105,10 @@ class RegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={200: RegisterSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        register = register_get(user=_user(request), pk=int(pk))
+        register = register_get(user=request_user(request), pk=int(pk))
         serializer = RegisterUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        register = register_update(register=register, actor=_user(request), **serializer.validated_data)
+        register = register_update(register=register, actor=request_user(request), **serializer.validated_data)
         return Response(RegisterSerializer(register).data)
 
 
@@ -142,7 +139,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Document]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Document.objects.none()
-        return document_list(user=_user(self.request))
+        return document_list(user=request_user(self.request))
 
     @property
     def paginator(self) -> Pagination:
@@ -155,11 +152,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _target(self, request: Request, pk: str) -> Document:
         """The document a write is aimed at, if the user may see it; the service re-reads and locks it."""
-        return document_get(user=_user(request), pk=int(pk), detail=False)
+        return document_get(user=request_user(request), pk=int(pk), detail=False)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         document = self.get_object()
-        document_access_record(document=document, actor=_user(request), kind=Access.VIEWED)
+        document_access_record(document=document, actor=request_user(request), kind=Access.VIEWED)
         return Response(self.get_serializer(document).data)
 
     @extend_schema(
@@ -172,13 +169,13 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str) -> Response:
-        events = document_history(self._target(request, pk), reader=_user(request))
+        events = document_history(self._target(request, pk), reader=request_user(request))
         assert self.paginator is not None
         page = self.paginator.paginate_queryset(events, request, view=self)
         return self.paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
     def _respond(self, document: Document, code: int = status.HTTP_200_OK) -> Response:
-        fresh = document_get(user=_user(self.request), pk=document.pk)
+        fresh = document_get(user=request_user(self.request), pk=document.pk)
         return Response(DocumentSerializer(fresh).data, status=code)
 
     @extend_schema(
@@ -191,7 +188,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ),
     )
     def create(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         serializer = DocumentCreateSerializer(data=request.data)
         _restrict_querysets(serializer, user)
         serializer.is_valid(raise_exception=True)
@@ -225,7 +222,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ),
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         document = self._target(request, pk)
         serializer = DocumentUpdateSerializer(data=request.data, partial=True)
         _restrict_querysets(serializer, user)
@@ -241,7 +238,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(responses={204: None, **error_responses(401, 403, 404, 409)})
     def destroy(self, request: Request, pk: str) -> Response:
-        document_delete_draft(document=self._target(request, pk), actor=_user(request))
+        document_delete_draft(document=self._target(request, pk), actor=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -255,7 +252,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         document = document_issue(
             document=self._target(request, pk),
-            actor=_user(request),
+            actor=request_user(request),
             issued_on=serializer.validated_data.get("issued_on"),
         )
         return self._respond(document)
@@ -271,7 +268,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         document = document_withdraw(
             document=self._target(request, pk),
-            actor=_user(request),
+            actor=request_user(request),
             reason=serializer.validated_data["reason"],
         )
         return self._respond(document)
@@ -287,7 +284,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         attachment = attachment_add(
             document=self._target(request, pk),
-            actor=_user(request),
+            actor=request_user(request),
             upload=serializer.validated_data["file"],
             description=serializer.validated_data.get("description", ""),
         )
@@ -308,7 +305,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise NotFound(_("The document has no attachment %(id)s.") % {"id": attachment_id})
         document_access_record(
             document=document,
-            actor=_user(request),
+            actor=request_user(request),
             kind=Access.DOWNLOADED,
             data={"format": "attachment", "attachment": found.pk, "name": found.original_name},
         )

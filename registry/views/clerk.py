@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from core.time import office_date, office_today
+from core.users import request_user
 from dispatch.selectors import delivery_get, delivery_list
 from dispatch.services import delivery_register
 from recipients.models import User
 from registry.models import Direction, DocumentStatus
 from registry.selectors import document_list
-from registry.views.clerk_common import TEMPLATES, current_user, document_url, is_clerk, not_a_clerk, refuse
+from registry.views.clerk_common import TEMPLATES, document_url, is_clerk, not_a_clerk, refuse
 from registry.views.clerk_forms import DeliveryRegisterForm, incoming_registers
 
 PANEL_SIZE = 10
@@ -42,7 +43,7 @@ def _own_registers(user: User) -> Q:
 @login_required
 def clerk_home(request: HttpRequest) -> HttpResponse:
     """Deliveries to register, drafts waiting for a number, and sent documents not yet received."""
-    user = current_user(request)
+    user = request_user(request)
     if not is_clerk(user):
         return not_a_clerk(request)
     today = office_today()
@@ -97,7 +98,7 @@ def clerk_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def delivery_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Registers a delivered document in the clerk's incoming register: it gets its arrival number."""
-    user = current_user(request)
+    user = request_user(request)
     try:
         delivery = delivery_get(user=user, pk=pk)
     except NotFound as exc:

@@ -2,20 +2,16 @@
 says why something is refused, and the documents a clerk may act on (those they can see)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.views import refused
 from recipients.models import User
 from registry.models import Document
 from registry.selectors import document_get
 
 TEMPLATES = "registry/pages/clerk/"
-
-
-def current_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def document_url(pk: int) -> str:
@@ -36,11 +32,9 @@ def refuse(
 ) -> HttpResponse:
     """A page that says plainly why the user cannot do this here (403), or why it cannot be done
     to this document in its present state (409)."""
-    return render(
-        request,
-        f"{TEMPLATES}refused.html",
-        {"message": message, "title": title or _("Not available to you"), "document": document},
-        status=status,
+    back_url = document_url(document.pk) if document is not None else ""
+    return refused(
+        request, message, status=status, title=title, back_url=back_url, back_label=_("Back to the document")
     )
 
 

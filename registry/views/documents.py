@@ -32,6 +32,7 @@ from django_htmx.http import reswap, retarget
 from core.errors import NotFound
 from core.models import AuditEvent
 from core.pagination import CountingPaginator
+from core.users import request_user
 from dispatch.models import Channel, Obligation
 from dispatch.selectors import attach_counts, delivery_list, obligation_list
 from dispatch.views import record
@@ -59,10 +60,6 @@ TEMPLATES = "registry/pages/documents"
 SENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- Search -----------------------------------------------------------------
 
 
@@ -71,7 +68,7 @@ def _user(request: HttpRequest) -> User:
 @vary_on_headers("HX-Request", "HX-Target")
 def documents(request: HttpRequest) -> HttpResponse:
     """The documents the user may see, filtered and searched; 25 a page."""
-    user = _user(request)
+    user = request_user(request)
     form = DocumentSearchForm(request.GET)
     page = None
     if form.is_valid():
@@ -290,7 +287,7 @@ def _visible_targets(document: Document, user: User) -> set[int]:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one document the user may see; any other is a 404."""
-    user = _user(request)
+    user = request_user(request)
     try:
         document = document_get(user=user, pk=pk)
     except NotFound as error:

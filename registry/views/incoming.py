@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.errors import Conflict, DomainError
+from core.users import request_user
 from recipients.models import User
 from registry.models import Direction, Document, Register
 from registry.permissions import is_register_clerk
 from registry.selectors import register_list
 from registry.services import attachment_add, document_register_incoming
-from registry.views.registers import document_url, forbidden, user_of
+from registry.views.registers import document_url, forbidden
 from registry.views.registers_forms import IncomingForm, add_service_error
 
 DUPLICATE_CODE = "duplicate_incoming"
@@ -81,7 +82,7 @@ def duplicate_rows(conflict: Conflict) -> list[dict[str, Any]]:
 @login_required
 def incoming_create(request: HttpRequest) -> HttpResponse:
     """The form; on success the new document's page, its arrival number in the message."""
-    user = user_of(request)
+    user = request_user(request)
     writable = writable_incoming_registers(user)
     if not writable:
         return forbidden(

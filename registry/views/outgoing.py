@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.users import request_user
 from dispatch.selectors import delivery_list
 from dispatch.services import document_dispatch
 from dispatch.services.deliveries import dispatch_recipients
@@ -25,7 +26,6 @@ from registry.permissions import is_register_clerk
 from registry.services import document_create_draft, document_issue, document_update
 from registry.views.clerk_common import (
     TEMPLATES,
-    current_user,
     document_url,
     is_clerk,
     not_a_clerk,
@@ -39,7 +39,7 @@ from registry.views.recipient_picker import is_composing, picker_context, with_a
 
 
 def _draft_page(request: HttpRequest, document: Document | None) -> HttpResponse:
-    user = current_user(request)
+    user = request_user(request)
     composing = request.method == "POST" and is_composing(request.POST, "addressees")
     data = with_added_picks(request.POST, "addressees") if request.method == "POST" else None
     form = DraftForm(data, user=user, document=document)
@@ -107,7 +107,7 @@ def _save_draft(form: DraftForm, user: User, document: Document | None) -> Docum
 @login_required
 def document_create(request: HttpRequest) -> HttpResponse:
     """A new outgoing document, saved as a draft in one of the clerk's outgoing registers."""
-    if not is_clerk(current_user(request)):
+    if not is_clerk(request_user(request)):
         return not_a_clerk(request)
     return _draft_page(request, None)
 
@@ -116,7 +116,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft form for an existing draft; a document with a number is never edited here."""
-    user = current_user(request)
+    user = request_user(request)
     document = visible_document(user, pk)
     if not is_register_clerk(user, document.register):
         return refuse(
@@ -151,7 +151,7 @@ def printed_number(document: Document) -> str:
 @login_required
 def document_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Gives the draft its number and date; the page says which number, with the print links."""
-    user = current_user(request)
+    user = request_user(request)
     document = visible_document(user, pk)
     form = IssueForm(request.POST)
     if not form.is_valid():
@@ -190,7 +190,7 @@ def document_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
 def document_dispatch_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Lists whom the document goes to (as the dispatch service determines it), takes further
     recipients, and sends it: one delivery per organization; free-text lines go on paper."""
-    user = current_user(request)
+    user = request_user(request)
     document = visible_document(user, pk)
     if not is_register_clerk(user, document.register):
         return refuse(

@@ -23,10 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.text import fold
+from core.users import request_user
 from recipients.filters import OrganizationFilter
 from recipients.models import Organization, RecipientGroup, User
 from recipients.selectors import group_list, group_members, organization_list, scope_filter
-from registry.views.clerk_common import TEMPLATES, current_user
+from registry.views.clerk_common import TEMPLATES
 
 ORGANIZATION = "org"
 GROUP = "group"
@@ -220,7 +221,7 @@ def picker_context(
 ) -> dict[str, Any]:
     """What templates/registry/pages/clerk/_picker.html shows: the chosen items, search results
     after a search without JavaScript, and the full list to choose from."""
-    user = current_user(request)
+    user = request_user(request)
     searching = request.method == "POST" and request.POST.get("search") == name
     q = request.POST.get("q", "") if searching else ""
     return {
@@ -245,7 +246,7 @@ def picker_context(
 def recipient_search(request: HttpRequest) -> HttpResponse:
     """htmx partial: organizations and groups matching `q` (diacritics optional), at most 20, as
     buttons; with `add_<name>` the chosen item to append to the picker's list."""
-    user = current_user(request)
+    user = request_user(request)
     name = request.GET.get("for", PICKERS[0])
     if name not in PICKERS:
         name = PICKERS[0]

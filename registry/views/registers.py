@@ -31,6 +31,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import DomainError, NotFound
 from core.time import office_today
+from core.users import request_user
+from core.views import refused
 from recipients.models import Role, User
 from registry.books import BookKind
 from registry.books.export import book_kinds
@@ -53,10 +55,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINKED_COLUMN: dict[str, int] = {BookKind.OUTGOING: 0, BookKind.INCOMING: 1, BookKind.FOLLOW_UP: 0}
 
 
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def document_url(pk: int) -> str:
     """The document's page (built by the documents pages)."""
     try:
@@ -67,7 +65,7 @@ def document_url(pk: int) -> str:
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     """A 403 page that says why and where to go instead."""
-    return render(request, "registry/pages/registers/forbidden.html", {"message": message}, status=403)
+    return refused(request, message)
 
 
 def may_read_registers(user: User) -> bool:
@@ -119,7 +117,7 @@ class RegisterRow:
 @login_required
 def register_index(request: HttpRequest) -> HttpResponse:
     """The user's registers, outgoing then incoming, each with its years and their counts."""
-    user = user_of(request)
+    user = request_user(request)
     if not may_read_registers(user):
         return forbidden(request, _("Register books are kept by the clerks (văn thư) and read by the leaders."))
     registers = register_list(user=user).order_by("direction", "owner__name", "name", "id")
@@ -193,7 +191,7 @@ def book_rows(*, register: Register, kind: str, documents: list[Document], user:
 @login_required
 def register_book(request: HttpRequest, pk: int) -> HttpResponse:
     """One register's book for a year (default this year), a page of rows at a time."""
-    user = user_of(request)
+    user = request_user(request)
     if not may_read_registers(user):
         return forbidden(request, _("Register books are kept by the clerks (văn thư) and read by the leaders."))
     try:
@@ -240,7 +238,7 @@ def register_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
     """Upload a register book to import; the imports so far."""
-    user = user_of(request)
+    user = request_user(request)
     registers = importable_registers(user)
     if not registers.exists():
         return forbidden(request, _("Only a clerk (văn thư) imports register books, into their own registers."))
@@ -312,7 +310,7 @@ def job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 
 def _visible_job(request: HttpRequest, pk: int) -> ImportJob | HttpResponse:
     """The import the user may follow, or the refusal page for a user who imports into no register."""
-    user = user_of(request)
+    user = request_user(request)
     if not importable_registers(user).exists():
         return forbidden(request, _("Only a clerk (văn thư) imports register books, into their own registers."))
     try:
