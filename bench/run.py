@@ -10,10 +10,11 @@ whether or not the targets are met, since it is a measurement.
 Then, each in its own process and database: PDF rendering beside LibreOffice
 (rendering.py), register-book export (books.py), register import beside
 django-import-export (imports.py) and document search over 1,000,000
-documents beside icontains scans (search.py); their figures are under their
-names.
+documents beside icontains scans (search.py); and, without a database, intake
+of two-page documents on one core (intake.py); their figures are under their
+names. `--only intake` needs no PostgreSQL.
 
-Usage: python bench/run.py [--only issuing|compliance|rendering|books|imports|search]
+Usage: python bench/run.py [--only issuing|compliance|rendering|books|imports|search|intake]
                            [--clients 8] [--documents 1000] [--rounds 3] [--requests 50] [--keep]
 
 The database named by BENCH_DATABASE_URL (default
@@ -49,9 +50,11 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/docreg_bench"
 TARGET_RATIO = 0.5
-PARTS = ("issuing", "compliance", "rendering", "books", "imports", "search")
+PARTS = ("issuing", "compliance", "rendering", "books", "imports", "search", "intake")
 # Parts that run as their own script, on their own database, and print one JSON object.
-SCRIPT_PARTS = ("rendering", "books", "imports", "search")
+SCRIPT_PARTS = ("rendering", "books", "imports", "search", "intake")
+# Script parts that use no database: run alone (--only), they need no PostgreSQL either.
+DATABASE_FREE_PARTS = ("intake",)
 SERVICE_WORK = (
     "registry.services.document_issue(document=..., actor=clerk) per draft, one transaction each: "
     "permission and readiness checks, counter UPDATE ... RETURNING, document UPDATE, audit event INSERT"
@@ -305,12 +308,15 @@ def _met(part: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    create_database(url)
-    try:
-        report = measure_parts(args, url)
-    finally:
-        if not args.keep:
-            drop_database(url)
+    if args.only in DATABASE_FREE_PARTS:
+        report = {args.only: run_script_part(args.only)}
+    else:
+        create_database(url)
+        try:
+            report = measure_parts(args, url)
+        finally:
+            if not args.keep:
+                drop_database(url)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     for line in verdicts(report):
         print(line, file=sys.stderr)

@@ -24,6 +24,7 @@ from recipients.api import MeView, OrganizationViewSet, RecipientGroupViewSet
 from registry.api import DocumentTypeViewSet, DocumentViewSet, RegisterViewSet
 from registry.api_books import RegisterBookView
 from registry.api_intake import IntakeView
+from registry.api_intake_suggest import IntakeSuggestionsView
 from registry.api_render import DocumentDocxView, DocumentPdfView
 
 
@@ -64,6 +65,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("documents/<id:pk>/pdf/", DocumentPdfView.as_view(), name="api-document-pdf"),
     path("documents/<id:pk>/docx/", DocumentDocxView.as_view(), name="api-document-docx"),
     path("intake/", IntakeView.as_view(), name="api-intake"),
+    path("intake/suggestions/", IntakeSuggestionsView.as_view(), name="api-intake-suggestions"),
     path("compliance/export.xlsx", ComplianceExportView.as_view(), name="api-compliance-export"),
     path("registers/<id:pk>/book.xlsx", RegisterBookView.as_view(), name="api-register-book"),
     path("", include(router.urls)),

@@ -1,7 +1,7 @@
 """The registry pages: documents and search, the clerk's day, outgoing documents and their
-addressee picker, registration forms, registers and imports."""
+addressee picker, registration forms (by hand or from the document's text), registers and imports."""
 
-from registry.views import clerk, documents, incoming, outgoing, recipient_picker, registers
+from registry.views import clerk, documents, incoming, intake, outgoing, recipient_picker, registers
 
 urlpatterns = [
     *documents.urlpatterns,
@@ -9,5 +9,6 @@ urlpatterns = [
     *outgoing.urlpatterns,
     *recipient_picker.urlpatterns,
     *incoming.urlpatterns,
+    *intake.urlpatterns,
     *registers.urlpatterns,
 ]

@@ -75,7 +75,7 @@ STORED = (
 )
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 # Allowed POSTs that change no record of the registry: nothing to audit.
-UNAUDITED = {"auth-token", "intake", "notifications-read"}
+UNAUDITED = {"auth-token", "intake", "intake-suggestions", "notifications-read"}
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,15 @@ ROWS: list[Row] = [
         "post",
         "/api/v1/intake/",
         lambda w, s, u: Call("/api/v1/intake/", {"text": "TỈNH ỦY KIÊN GIANG\nSố 95-KH/TU\nKẾ HOẠCH\nTổng kết"}),
+        {"any": ALL},
+    ),
+    Row(
+        "intake-suggestions",
+        "post",
+        "/api/v1/intake/suggestions/",
+        lambda w, s, u: Call(
+            "/api/v1/intake/suggestions/", {"text": "TỈNH ỦY KIÊN GIANG\nSố 95-KH/TU\nKẾ HOẠCH\nTổng kết"}
+        ),
         {"any": ALL},
     ),
     # --- the directory

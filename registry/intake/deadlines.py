@@ -55,7 +55,7 @@ class Deadline:
 _TIME = r"\d{1,2}\s*(?:giờ|h|g)(?:\s*\d{1,2}(?:\s*phút)?)?\s*(?:,\s*)?"
 # A weekday before the date: "thứ Sáu, ngày 20/3/2024", "thứ 6 ngày ...", "chủ nhật, ngày ...".
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*(?:,\s*)?"
-_ON_DAY = rf"(?:{_TIME})?(?:{_WEEKDAY})?ngày\s+"
+_ON_DAY = rf"(?:{_TIME})?(?:{_WEEKDAY})?ngày\s*"  # "ngày15/6/2024" misses its space
 
 # One alternative per phrasing, each naming the group of its date; alternatives are tried at
 # each position in this order, so "hoàn thành trước ngày" wins over the "trước ngày" inside it.
@@ -66,7 +66,7 @@ _PHRASINGS: tuple[tuple[str, str, str], ...] = (
         BY,
         rf"chậm\s+nhất\s*(?::\s*)?(?:(?:là|vào|đến|hết|trong|lúc)\s+){{0,3}}{_ON_DAY}(?P<latest>{DAY_TEXT})",
     ),
-    ("within_day", BY, rf"trong\s+(?:{_WEEKDAY})?ngày\s+(?P<within_day>{DAY_TEXT})"),
+    ("within_day", BY, rf"trong\s+(?:{_WEEKDAY})?ngày\s*(?P<within_day>{DAY_TEXT})"),
     ("before", BEFORE, rf"trước\s+{_ON_DAY}(?P<before>{DAY_TEXT})"),
     ("month", DURING, rf"trong\s+tháng\s+(?P<month>{MONTH_TEXT})"),
 )
@@ -209,7 +209,11 @@ def _is_deadline(line: _Line, match: re.Match[str], name: str) -> bool:
 def scan_deadlines(text: str, issued_on: datetime.date | None = None) -> tuple[list[Deadline], list[str]]:
     """The deadlines of ``text`` in order of appearance, and warnings about dates that could not
     be read (a day without a year when the date of issue is unknown, "31/02/2024")."""
-    lines = unwrap(clean_lines(text))
+    return scan_lines(unwrap(clean_lines(text)), issued_on)
+
+
+def scan_lines(lines: Sequence[str], issued_on: datetime.date | None = None) -> tuple[list[Deadline], list[str]]:
+    """scan_deadlines on lines already cleaned and unwrapped (lines.clean_lines, lines.unwrap)."""
     deadlines: dict[Deadline, None] = {}  # in order, each once
     warnings: list[str] = []
     for index, text_line in enumerate(lines):

@@ -9,7 +9,7 @@ citations are (the subject may cite documents too).
 import logging
 from collections.abc import Sequence
 
-from registry.intake.deadlines import scan_deadlines
+from registry.intake.deadlines import scan_lines
 from registry.intake.header import read_header
 from registry.intake.lines import Cell, Kind, cells_of, clean_lines, unwrap
 from registry.intake.references import extract_references
@@ -36,11 +36,9 @@ def _read(text: str, source: str | None) -> Intake:
     header = read_header(cells)
     tail_start = find_tail(cells, header.body_start)
     tail = read_tail(cells, tail_start)
-    body = "\n".join(_body_lines(cells[header.body_start : tail_start]))
-    deadlines, deadline_warnings = scan_deadlines(body, header.issued_on)
-    references, reference_warnings = extract_references(
-        [header.subject or "", *unwrap(body.split("\n"))], own_notation=header.notation
-    )
+    body = unwrap(_body_lines(cells[header.body_start : tail_start]))
+    deadlines, deadline_warnings = scan_lines(body, header.issued_on)
+    references, reference_warnings = extract_references([header.subject or "", *body], own_notation=header.notation)
     result.update(
         {
             "system": header.system,

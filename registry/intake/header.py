@@ -8,9 +8,14 @@ two columns, the parts may come in any order; what tells them apart is their sha
 - the issuing body is the upper-case lines before the number line and the type title;
 - a "V/v ..." or "Về việc ..." line starts the subject of a letter (công văn); a Party letter
   may print its subject without "V/v" in the short lines right under its number; other types
-  print a title ("KẾ HOẠCH") with the subject under it;
-- the subject goes on over the following lines until a blank line, a separator, a recognized
-  part, or a line that opens the body ("Thực hiện ...", "Căn cứ ...");
+  print a title ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG") with the subject under it, and the line
+  right under the title is the subject even when it reads like the body ("Thực hiện Nghị quyết
+  số 41-NQ/TW ..."), unless it ends a sentence;
+- the subject goes on over the following short lines until a blank line, a separator, a
+  recognized part, or a line that opens the body ("Thực hiện ...", "Căn cứ ..."); a long line is
+  a body paragraph printed without a blank line before it;
+- a number line flattened together with the date ("Số: 05/CT-UBND Bạc Liêu, ngày 18 tháng 3
+  năm 2024") gives both; a draft's "DỰ THẢO" mark names no body;
 - the body starts at the first text that is neither header nor subject nor addressee.
 """
 
@@ -41,6 +46,7 @@ from registry.notation import PARTY, STATE, NotationError, parse_notation, parse
 SUBJECT_LABEL = re.compile(r"^(?:v/v|về\s+việc)\b\s*(?::\s*)?", re.IGNORECASE)
 _MAX_LETTER_SUBJECT_LINE = 120  # a Party letter's unlabelled subject is printed in a narrow column
 _MAX_SUBJECT_LINES = 8
+_MAX_TITLED_SUBJECT_LINE = 300  # a subject under a title is one paragraph; a longer one is the body
 _MAX_ISSUER_LINES = 8  # a parent and its body, each printed over a few lines
 _DIGITS = re.compile(r"[0-9]+")
 # Party "Quy định" is abbreviated QĐi; its DocumentType code is QyĐ (the State abbreviation).
@@ -84,6 +90,7 @@ class _Scan:
     issuer_lines: list[str] = field(default_factory=list)
     subject_lines: list[str] = field(default_factory=list)
     subject_open: bool = False
+    after_title: bool = False  # the last cell read was the type's title ("KẾ HOẠCH")
     number: str | None = None
     title_code: str | None = None
     date: str | None = None
@@ -172,12 +179,15 @@ def _read_system(scan: _Scan, reading: HeaderReading) -> None:
         reading.warnings.append("could not tell a State from a Party document: no motto and no notation")
 
 
-def _opens_subject(cell: Cell, scan: _Scan) -> bool:
-    """Whether a text cell in the header starts the subject."""
+def _opens_subject(cell: Cell, scan: _Scan, *, after_title: bool) -> bool:
+    """Whether a text cell in the header starts the subject (``after_title``: it is the line
+    right under the type's title)."""
     if scan.subject_lines or scan.addressees is not None:
         return False
     if SUBJECT_LABEL.match(cell.text):
         return True
+    if after_title and len(cell.text) <= _MAX_TITLED_SUBJECT_LINE and not cell.text.endswith((":", ".")):
+        return True  # right under "KẾ HOẠCH": "Thực hiện Nghị quyết số 41-NQ/TW ..." is its subject
     if BODY_START.match(cell.text):
         return False
     if scan.title_code is not None:
@@ -186,10 +196,13 @@ def _opens_subject(cell: Cell, scan: _Scan) -> bool:
 
 
 def _continues_subject(cell: Cell, scan: _Scan) -> bool:
+    """A subject printed over several lines goes on with short lines (a long one is a body
+    paragraph that follows without a blank line) that do not open the body."""
     last = scan.subject_lines[-1].rstrip()
     return (
         cell.kind in (Kind.TEXT, Kind.NAME)
         and len(scan.subject_lines) < _MAX_SUBJECT_LINES
+        and len(cell.text) <= _MAX_LETTER_SUBJECT_LINE
         and not BODY_START.match(cell.text)
         and not last.endswith((".", ":", ";"))
     )
@@ -198,29 +211,35 @@ def _continues_subject(cell: Cell, scan: _Scan) -> bool:
 def _take(cell: Cell, scan: _Scan) -> bool:
     """Records a header cell; False when the cell is no part of the header (the body starts)."""
     kind, text = cell.kind, cell.text
+    after_title = scan.after_title
+    if kind is not Kind.BLANK:
+        scan.after_title = False
     if kind is Kind.MOTTO:
         scan.mottos.add(PARTY if PARTY_MOTTO.search(text) else STATE)
     elif kind is Kind.PLACE_DATE:
         scan.date = scan.date or text
     elif kind is Kind.NUMBER:
         scan.number = scan.number or text
-        rest = NUMBER_LINE.match(text)
-        if rest is not None and SUBJECT_LABEL.match(rest.group("rest").strip()):
-            scan.subject_lines, scan.subject_open = [rest.group("rest").strip()], True
+        number = NUMBER_LINE.match(text)
+        rest = number.group("rest").strip() if number is not None else ""
+        if SUBJECT_LABEL.match(rest):
+            scan.subject_lines, scan.subject_open = [rest], True
+        elif PLACE_DATE.match(rest):  # "Số: 05/CT-UBND Bạc Liêu, ngày 18 tháng 3 năm 2024", flattened
+            scan.date = scan.date or rest
     elif kind is Kind.MARK:
         scan.marks.extend(read_marks(text) or [])
     elif kind is Kind.TYPE_NAME and scan.title_code is None and not scan.subject_lines:
-        scan.title_code = type_code(text)
+        scan.title_code, scan.after_title = type_code(text), True
     elif kind in (Kind.UPPER, Kind.TYPE_NAME):
         if scan.number or scan.title_code or scan.subject_lines or scan.addressees is not None:
             return False  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" before a decision's preamble
         if len(scan.issuer_lines) < _MAX_ISSUER_LINES:
             scan.issuer_lines.append(text)
     elif kind in (Kind.TEXT, Kind.NAME):
-        if not _opens_subject(cell, scan):
+        if not _opens_subject(cell, scan, after_title=after_title):
             return False
         scan.subject_lines, scan.subject_open = [text], True
-    elif kind not in (Kind.BLANK, Kind.SEPARATOR):
+    elif kind not in (Kind.BLANK, Kind.SEPARATOR, Kind.DRAFT):
         return False  # "Nơi nhận", an authority label: there is no body
     return True
 

@@ -8,6 +8,10 @@ cut is kept only where it separates a part we recognize (a motto, a date line, a
 label, an upper-case body name ...). Inside a list entry a run of spaces is just spacing:
 "- BTG TU (LĐ Ban, P.TTr,         Tổng hợp)," stays one cell.
 
+Converters also leave markup: Word bookmarks ("[bookmark: _GoBack]"), markdown emphasis and
+escapes ("**KẾ HOẠCH**", "\\*"); they are removed. A motto inside other text is cut out only
+as printed, in capitals: "Đảng Cộng sản Việt Nam" in a subject stays text.
+
 Cells are classified without context; header.py, lists.py and signature.py give the kinds
 their meaning from where they occur.
 """
@@ -31,8 +35,14 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,200}\]")
 # Markdown emphasis around text: "**Lâm Văn Sển**", "*M/STTTT-TTBCBC*"; a lone "*" stays.
 _EMPHASIS = re.compile(r"(\*{1,3})(?=\S)([^*\n]+?)(?<=\S)\1")
+# Markdown escapes that converters (pandoc) write for punctuation: "\*" under a Party issuer,
+# "1\." for a number that is not a list, "\[", "\-".
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A column gap: a tab, or three or more spaces.
 _WIDE_GAP = re.compile(r"[ ]*\t[\t ]*|[ ]{3,}")
+# A date line with its day and month left blank for the clerk ("ngày     tháng     năm 2024"):
+# the blanks are no column gaps.
+_BLANK_DATE = re.compile(r"ngày[ \t.…_]{3,}tháng[ \t.…_]+năm|ngày[ \t.…_]+tháng[ \t.…_]{3,}năm", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
 # A list entry starts with a dash, plus or bullet ("- Như trên;", "+ Thời gian: ...", "• ...").
@@ -54,6 +64,12 @@ STATE_MOTTO = re.compile(
 )
 PARTY_MOTTO = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.IGNORECASE)
 _ANY_MOTTO = re.compile(f"{STATE_MOTTO.pattern}|{PARTY_MOTTO.pattern}", re.IGNORECASE)
+# A motto printed on a line beside other text (a flattened header) is found only as printed: the
+# names in capitals; "Đảng Cộng sản Việt Nam" in a subject or a sentence is no motto.
+_PRINTED_MOTTO = re.compile(
+    r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+    r"|(?i:ĐỘC\s+LẬP\s*[-–—]\s*TỰ\s+DO\s*[-–—]\s*HẠNH\s+PHÚC)"
+)
 
 # "Số: 1163/STTTT-TTBCBC", "Số 95-KH/TU", "Số: M/STTTT-TTBCBC", "Số:    /QĐ-UBND": the number
 # (digits, or a placeholder such as "M", dots or nothing), the separator that tells Party
@@ -94,6 +110,8 @@ _MARKS_ONLY = re.compile(
     re.IGNORECASE,
 )
 _MAX_MARK_LENGTH = 40
+# The mark of a draft, printed in a box at the top: "DỰ THẢO", "Dự thảo lần 2", "(DỰ THẢO)".
+_DRAFT = re.compile(r"^[\s\[(*]*dự\s+thảo(?:\s+(?:lần\s+)?\d{1,2})?[\s\])*:.]*$", re.IGNORECASE)
 
 # Document type names as printed in a title (Decree 30 Appendix III and 36-HD/VPTW), with their
 # codes in registry.DocumentType (Party "Quy định", abbreviated QĐi, is the code QyĐ).
@@ -142,6 +160,7 @@ class Kind(enum.Enum):
     ADDRESSEES = "addressees"  # "Kính gửi:"
     DISTRIBUTION = "distribution"  # "Nơi nhận:"
     MARK = "mark"
+    DRAFT = "draft"  # "DỰ THẢO": no body's name
     AUTHORITY = "authority"
     SIGNED = "signed"
     TYPE_NAME = "type_name"
@@ -186,7 +205,9 @@ def clean_lines(text: str) -> list[str]:
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROL.sub("", _ODD_SPACES.sub(" ", text))
     text = _BOOKMARK.sub("", text)
-    return [_EMPHASIS.sub(r"\2", line).rstrip() for line in text.split("\n")]
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return [(_EMPHASIS.sub(r"\2", line) if "*" in line else line).rstrip() for line in text.split("\n")]
 
 
 _SENTENCE_END = (".", ";", ":", "!", "?")
@@ -210,9 +231,17 @@ def unwrap(lines: list[str]) -> list[str]:
 
 
 def is_upper(text: str) -> bool:
-    """At least two letters, none of them lower case: "UBND TỈNH KIÊN GIANG"."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and not any(ch.islower() for ch in letters)
+    """At least two letters, none of them lower case: "UBND TỈNH KIÊN GIANG". (str.isupper()
+    rejects the common case, a line with lower-case letters, without a loop in Python.)"""
+    if not text.isupper():
+        return False
+    letters = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            if letters == 2:
+                return True
+    return False
 
 
 def looks_like_name(text: str) -> bool:
@@ -232,9 +261,17 @@ def read_marks(text: str) -> list[str] | None:
     return [marks[collapse(word).lower()] for word in _MARK_WORD.findall(text)]
 
 
+# Words that qualify a title without changing its type: "CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN
+# TỊCH", "THÔNG BÁO KẾT LUẬN", "BÁO CÁO TÓM TẮT".
+_TITLE_QUALIFIER = re.compile(r"\s+(?:HÀNH\s+ĐỘNG|LIÊN\s+TỊCH|KẾT\s+LUẬN|TÓM\s+TẮT|CÔNG\s+TÁC|PHỐI\s+HỢP)$")
+
+
 def type_code(text: str) -> str | None:
-    """The DocumentType code of a title line such as "KẾ HOẠCH", or None."""
-    return TYPE_NAMES.get(collapse(text).rstrip(":").upper()) if is_upper(text) else None
+    """The DocumentType code of a title line such as "KẾ HOẠCH" or "CHƯƠNG TRÌNH HÀNH ĐỘNG", or None."""
+    if not is_upper(text):
+        return None
+    title = collapse(text).rstrip(":").upper()
+    return TYPE_NAMES.get(title) or TYPE_NAMES.get(_TITLE_QUALIFIER.sub("", title))
 
 
 # The kinds recognized by their shape, tried in this order.
@@ -246,6 +283,7 @@ _SHAPES: tuple[tuple[Kind, Callable[[str], object]], ...] = (
     (Kind.NUMBER, NUMBER_LINE.match),
     (Kind.PLACE_DATE, PLACE_DATE.match),
     (Kind.MARK, read_marks),
+    (Kind.DRAFT, _DRAFT.match),
     (Kind.AUTHORITY, lambda text: _AUTHORITY.match(text) and is_upper(text)),
     (Kind.SIGNED, _SIGNED.match),
 )
@@ -266,7 +304,7 @@ def classify(text: str) -> Kind:
 def _split_mottos(part: str) -> Iterator[str]:
     """A motto printed on the same line as other text, with no wide gap, is a cell of its own."""
     start = 0
-    for match in _ANY_MOTTO.finditer(part):
+    for match in _PRINTED_MOTTO.finditer(part):
         yield part[start : match.start()]
         yield match.group()
         start = match.end()
@@ -277,11 +315,11 @@ def split_cells(line_number: int, line: str) -> list[Cell]:
     """The cells of one cleaned line: one BLANK cell for an empty line."""
     if not line.strip():
         return [Cell(line_number, "", Kind.BLANK)]
+    stripped = line.strip()
+    if "th" in stripped and _BLANK_DATE.search(stripped):
+        stripped = _BLANK_DATE.sub(lambda blank: collapse(blank.group()), stripped)
     parts = [
-        piece.strip()
-        for gap_part in _WIDE_GAP.split(line.strip())
-        for piece in _split_mottos(gap_part)
-        if piece.strip()
+        piece.strip() for gap_part in _WIDE_GAP.split(stripped) for piece in _split_mottos(gap_part) if piece.strip()
     ]
     groups: list[tuple[list[str], Kind]] = []  # runs of parts that stay together, and the kind of a lone part
     for part in parts:

@@ -5,10 +5,14 @@ A citation is "số" followed by a notation ("Kế hoạch số 141/KH-UBND", "C
 ("ngày 19/7/2021", ", ngày 22/9/2017", "ngày 04-6-2021") and its issuer after "của" or "do":
 "của Ủy ban nhân dân tỉnh về thông tin ..." gives "Ủy ban nhân dân tỉnh".
 
+Laws and ordinances are cited by a number that names no type ("Luật ... số 80/2015/QH13"); they
+are references too, with the issuer null unless "của" follows.
+
 An issuer's name is read word by word and ends where the sentence moves on: at a lower-case
 word that names no body ("về", "ngày", "triển khai" ...), at a quotation mark or bracket, at
 the end of the clause, or at a comma or "và" followed by something that is not a capitalised
-name ("của Sở Văn hóa, Thể thao và Du lịch" stays whole).
+name ("của Sở Văn hóa, Thể thao và Du lịch" stays whole), or at the verb of the cited document
+("của Chính phủ sửa đổi, bổ sung ...", "của Thủ tướng Chính phủ phê duyệt ...").
 """
 
 import datetime
@@ -26,9 +30,11 @@ _TYPE_START = re.compile(rf"^(?:{_TYPE_WORDS}|nghị\s+định|thông\s+tư|văn
 _CITATION = re.compile(
     rf"(?:(?<!\w)số(?:\s*:)?|(?<!\w)(?:{_TYPE_WORDS}|nghị\s+định|thông\s+tư|công\s+văn|văn\s+bản))\s*"
     r"(?P<notation>\d{1,6}\s*[/-]\s*[^\W_][\w&]*(?:[/-][\w&]+)*)"
-    rf"(?:\s*(?:,\s*)?(?:ban\s+hành\s+)?ngày\s+(?P<day>{DAY_TEXT}))?",
+    rf"(?:\s*(?:,\s*)?(?:ban\s+hành\s+)?ngày\s*(?P<day>{DAY_TEXT}))?",
     re.IGNORECASE,
 )
+# What every citation contains: a number, then "/" or "-" and a letter ("141/KH", "95-KH", "30/2020/NĐ").
+_NOTATION_HINT = re.compile(r"\d\s*[/-]\s*(?:\d{4}\s*/\s*)?[^\W\d_]")
 _ISSUER_START = re.compile(r"^\s*(?:,\s*)?(?:của|do)\s+", re.IGNORECASE)
 _SEPARATOR_SPACES = re.compile(r"\s*([/-])\s*")
 _WORD = re.compile(r"\S+")
@@ -78,7 +84,11 @@ _STOP_WORDS = frozenset(
 )
 _STOP_PAIRS = frozenset(
     {"ban hành", "triển khai", "đối với", "hướng dẫn", "quy định", "thực hiện", "chỉ đạo", "yêu cầu", "đề nghị"}
+    | {"sửa đổi", "bổ sung", "phê duyệt", "thành lập", "công bố", "kiện toàn", "phân công", "phân bổ", "giao nhiệm"}
 )
+# Laws and ordinances carry the year and the legislature, without a type: "80/2015/QH13",
+# "02/2022/UBTVQH15" (registry.notation reads only the notations the registry issues).
+_LAW = re.compile(r"\d{1,6}/\d{4}/(?:UBTV)?QH\d{1,2}")
 # First words of a body's name ("Sở ...", "Ban ...", "Ủy ban ..."): after a comma they start another body.
 _BODY_WORDS = frozenset(
     {
@@ -159,7 +169,7 @@ def _issuer(after: str) -> str | None:
     name: list[str] = []
     for index, word in enumerate(words[:_MAX_ISSUER_WORDS]):
         bare = word.rstrip(",.;:!?)]”\"'»/")
-        pair = f"{word} {words[index + 1]}" if index + 1 < len(words) else word
+        pair = f"{word} {words[index + 1].rstrip(',.;:')}" if index + 1 < len(words) else word
         if word.startswith(_OPENING) or not bare:
             break
         if word[0].islower() and (bare in _STOP_WORDS or pair in _STOP_PAIRS):
@@ -186,12 +196,15 @@ def extract_references(
     warnings: list[str] = []
     own = (own_notation or "").casefold()
     for text in texts:
+        if not _NOTATION_HINT.search(text):
+            continue  # most lines cite nothing: skip the slower scan for a citation's words
         for match in _CITATION.finditer(text):
             notation = _SEPARATOR_SPACES.sub(r"\1", match.group("notation"))
             try:
                 parse_notation(notation)
             except NotationError:
-                continue  # "số 5-7", not a document
+                if not _LAW.fullmatch(notation):
+                    continue  # "số 5-7", not a document
             key = notation.casefold()
             if key == own:
                 continue

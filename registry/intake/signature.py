@@ -11,7 +11,7 @@ from the cells the distribution list leaves: the authority lines in order make t
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from registry.intake.lines import DISTRIBUTION_LABEL, Cell, Kind, collapse, looks_like_name
+from registry.intake.lines import DISTRIBUTION_LABEL, Cell, Kind, classify, collapse, looks_like_name
 from registry.intake.lists import read_list
 
 # The commonest Vietnamese family names: an upper-case line starting with one, under the title,
@@ -66,6 +66,8 @@ _FAMILY_NAMES = frozenset(
         "Thạch",
     }
 )
+# What the signature column may put on the "Nơi nhận:" line when a converter flattens it.
+_SIGNATURE_KINDS = frozenset({Kind.AUTHORITY, Kind.UPPER, Kind.TYPE_NAME, Kind.SIGNED})
 _SIGNATURE_REACH = 3  # non-blank cells after a title within which a signature or name shows it is one
 
 
@@ -138,7 +140,12 @@ def read_tail(cells: Sequence[Cell], start: int) -> TailReading:
         cell = cells[index]
         if cell.kind is Kind.DISTRIBUTION:
             label = DISTRIBUTION_LABEL.match(cell.text)
-            listed = read_list(cells, index + 1, label.group("rest") if label else "")
+            rest = label.group("rest").strip() if label else ""
+            flattened = classify(rest) if rest else Kind.BLANK
+            if flattened in _SIGNATURE_KINDS:  # "Nơi nhận: CHỦ TỊCH": the other column, flattened
+                signature.take(Cell(cell.line, rest, flattened, cell.column + 1))
+                rest = ""
+            listed = read_list(cells, index + 1, rest)
             reading.distribution.extend(listed.entries)
             for beside in listed.beside:
                 signature.take(cells[beside])

@@ -17,30 +17,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from registry.intake import read_document
+from registry.tests.intake_corpus import CONTRACT_KEYS, check_shape
 
 SAMPLES = Path(__file__).parent / "intake_samples"
 SHARED_EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "examples"
 EXAMPLE_NAMES = ["375-CV-BTGTU", "95-KH-TU", "M-STTTT-TTBCBC"]
-CONTRACT_KEYS = [
-    "source",
-    "system",
-    "issuer",
-    "number",
-    "symbol",
-    "notation",
-    "doc_type",
-    "urgency",
-    "confidentiality",
-    "place",
-    "date",
-    "subject",
-    "addressees",
-    "distribution",
-    "signer",
-    "references",
-    "deadlines",
-    "warnings",
-]
 
 
 def read_sample(path: Path) -> tuple[str, dict]:
@@ -252,29 +233,10 @@ def test_a_blank_date_of_issue_in_a_draft():
     assert "the date of issue is left blank or unreadable: “Kiên Giang, ngày tháng năm 2024”" in result["warnings"]
 
 
-def _check_shape(result: dict) -> None:
-    assert list(result) == CONTRACT_KEYS
-    for key in ("system", "symbol", "notation", "doc_type", "urgency", "confidentiality", "place", "date", "subject"):
-        assert result[key] is None or isinstance(result[key], str), key
-    assert result["number"] is None or isinstance(result["number"], int)
-    assert set(result["issuer"]) == {"name", "parent"}
-    assert set(result["signer"]) == {"name", "title", "authority"}
-    assert all(value is None or isinstance(value, str) for value in [*result["issuer"].values()])
-    assert all(value is None or isinstance(value, str) for value in [*result["signer"].values()])
-    for key in ("addressees", "distribution", "warnings"):
-        assert all(isinstance(item, str) and item for item in result[key]), key
-    assert all(set(item) == {"notation", "date", "issuer"} for item in result["references"])
-    assert all(set(item) == {"date", "kind", "text"} for item in result["deadlines"])
-    assert all(item["kind"] in {"before", "by", "during"} for item in result["deadlines"])
-    json.dumps(result)
-    # the guard against bugs never had to step in
-    assert not any("unexpected error" in warning for warning in result["warnings"])
-
-
 @given(st.text())
 @hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_text_gives_a_whole_object(text):
-    _check_shape(read_document(text))
+    check_shape(read_document(text))
 
 
 # Pieces of real documents, so that random texts reach the header, list and deadline rules.
@@ -324,7 +286,7 @@ FRAGMENTS = [
 def test_any_mix_of_document_parts_gives_a_whole_object(pieces):
     separators = ["\n", "\t", "   ", " "]
     text = "".join(piece + separators[len(piece) % len(separators)] for piece in pieces)
-    _check_shape(read_document(text))
+    check_shape(read_document(text))
 
 
 def test_a_text_of_a_million_characters_is_read_in_reasonable_time():
@@ -340,5 +302,91 @@ def test_a_text_of_a_million_characters_is_read_in_reasonable_time():
     ]
     for text in texts:
         started = time.monotonic()
-        _check_shape(read_document(text))
+        check_shape(read_document(text))
         assert time.monotonic() - started < 60
+
+
+# Shapes of converted files found in the corpus (test_intake_corpus.py), each on its own.
+
+
+def test_the_party_name_inside_a_subject_is_no_motto():
+    text = (
+        "TỈNH ỦY KIÊN GIANG\t\tĐẢNG CỘNG SẢN VIỆT NAM\nBAN TUYÊN GIÁO\nSố 96-HD/BTGTU\n"
+        "HƯỚNG DẪN\ntuyên truyền kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt Nam\n(03/02/1930 - 03/02/2025)\n"
+    )
+    result = read_document(text)
+    assert result["subject"] == (
+        "tuyên truyền kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt Nam (03/02/1930 - 03/02/2025)"
+    )
+    assert result["system"] == "party"
+
+
+def test_markdown_escapes_are_read_as_the_characters():
+    text = "**HUYỆN ỦY AN BIÊN**\n\n\\*\n\nSố: 312-CV/HU\n\n*V/v tăng cường công tác tuyên truyền*\n"
+    result = read_document(text)
+    assert (result["issuer"]["name"], result["notation"], result["subject"]) == (
+        "HUYỆN ỦY AN BIÊN",
+        "312-CV/HU",
+        "tăng cường công tác tuyên truyền",
+    )
+
+
+@pytest.mark.parametrize("mark", ["DỰ THẢO", "Dự thảo lần 2", "(DỰ THẢO)", "[Dự thảo]"])
+def test_a_draft_mark_names_no_body(mark):
+    text = f"                  {mark}\nỦY BAN NHÂN DÂN\nHUYỆN PHÚ TÂN\nSố:      /UBND-VP\nV/v góp ý dự thảo\n"
+    assert read_document(text)["issuer"] == {"name": "ỦY BAN NHÂN DÂN HUYỆN PHÚ TÂN", "parent": None}
+
+
+def test_a_blank_date_beside_the_number_in_a_flattened_header():
+    text = "ỦY BAN NHÂN DÂN\nSố:        /UBND-VP                  Phú Tân, ngày     tháng     năm 2024\nV/v góp ý\n"
+    result = read_document(text)
+    assert (result["place"], result["date"], result["symbol"]) == ("Phú Tân", None, "UBND-VP")
+    assert "the date of issue is left blank or unreadable: “Phú Tân, ngày tháng năm 2024”" in result["warnings"]
+
+
+def test_columns_flattened_with_single_spaces():
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH BẠC LIÊU Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 05/CT-UBND Bạc Liêu, ngày 18 tháng 3 năm 2024\nCHỈ THỊ\nVề việc phòng cháy, chữa cháy rừng\n"
+        "Trước diễn biến thời tiết nắng nóng kéo dài, nguy cơ cháy rừng trên địa bàn tỉnh ở mức cấp IV - cấp nguy"
+        " hiểm, ảnh hưởng nghiêm trọng đến tài nguyên rừng và môi trường sinh thái của tỉnh.\n"
+        "Nơi nhận: CHỦ TỊCH\n- Bộ Nông nghiệp và PTNT (b/c);\n- Lưu: VT, KT.\nPhạm Văn Thiều\n"
+    )
+    result = read_document(text)
+    assert result["issuer"] == {"name": "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU", "parent": None}
+    assert (result["system"], result["notation"], result["place"], result["date"]) == (
+        "state",
+        "05/CT-UBND",
+        "Bạc Liêu",
+        "2024-03-18",
+    )
+    assert result["subject"] == "phòng cháy, chữa cháy rừng"  # the paragraph under it is the body
+    assert result["distribution"] == ["Bộ Nông nghiệp và PTNT (b/c)", "Lưu: VT, KT"]
+    assert result["signer"] == {"name": "Phạm Văn Thiều", "title": "CHỦ TỊCH", "authority": None}
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("CHƯƠNG TRÌNH", "CTr"), ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "CTr"), ("KẾ HOẠCH LIÊN TỊCH", "KH"), ("KẾ HOẠCH", "KH")],
+)
+def test_a_subject_under_its_title_may_start_like_a_body_line(title, code):
+    text = (
+        f"TỈNH ỦY ĐỒNG THÁP\n*\n{title}\nthực hiện Nghị quyết số 41-NQ/TW, ngày 10/10/2023 của Bộ Chính trị\n"
+        "về đội ngũ doanh nhân\n-----\nNgày 10/10/2023, Bộ Chính trị ban hành Nghị quyết số 41-NQ/TW.\n"
+    )
+    result = read_document(text)
+    assert result["doc_type"] == code
+    assert result["subject"] == (
+        "thực hiện Nghị quyết số 41-NQ/TW, ngày 10/10/2023 của Bộ Chính trị về đội ngũ doanh nhân"
+    )
+
+
+def test_a_title_followed_by_the_body_has_no_subject():
+    text = (
+        "UBND TỈNH KIÊN GIANG\nSỞ TÀI CHÍNH\nSố: 15/TB-STC\nTHÔNG BÁO\n"
+        "Ngày 04/3/2024, Giám đốc Sở chủ trì cuộc họp giao ban. Các phòng nộp báo cáo trước ngày 10/3/2024.\n"
+    )
+    result = read_document(text)
+    assert result["subject"] is None
+    assert "no subject (trích yếu) was found" in result["warnings"]
+    assert [deadline["date"] for deadline in result["deadlines"]] == ["2024-03-10"]

@@ -32,6 +32,9 @@ D = datetime.date
         ("Tổng kết trong tháng 12 năm 2023.", DURING, D(2023, 12, 31)),
         ("GỬI BÁO CÁO TRƯỚC NGÀY 01/12/2023.", BEFORE, D(2023, 12, 1)),
         ("Gửi báo cáo trước ngày 1/1/24.", BEFORE, D(2024, 1, 1)),
+        ("Báo cáo về Sở trước ngày15/6/2024.", BEFORE, D(2024, 6, 15)),  # the space lost in conversion
+        ("Hoàn thành trong ngày22/10/2023.", BY, D(2023, 10, 22)),
+        ("Gửi chậm nhất ngày 31 tháng 5 năm 2024, đồng thời gửi file điện tử.", BY, D(2024, 5, 31)),
     ],
 )
 def test_phrasings_give_their_kind_and_date(sentence, kind, date):

@@ -46,6 +46,27 @@ from registry.intake.references import extract_references
         ),
         ("Tờ trình số 45/TTr-SNV ngày 25/01/2024.", [("45/TTr-SNV", "2024-01-25", None)]),
         ("in 32 trang, số lượng 19.100 bản; số 5-7 người; số Tết", []),
+        (
+            "Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13 ngày 22 tháng 6 năm 2015;",
+            [("80/2015/QH13", "2015-06-22", None)],
+        ),
+        (
+            "Pháp lệnh số 02/2022/UBTVQH15 ngày 09/12/2022; số 80/2015/QH; số 5/20/QH13",
+            [("02/2022/UBTVQH15", "2022-12-09", None)],
+        ),
+        (
+            "Nghị định số 89/2021/NĐ-CP ngày 18/10/2021 của Chính phủ sửa đổi, bổ sung một số điều",
+            [("89/2021/NĐ-CP", "2021-10-18", "Chính phủ")],
+        ),
+        (
+            "Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt Đề án phát triển",
+            [("06/QĐ-TTg", "2022-01-06", "Thủ tướng Chính phủ")],
+        ),
+        (
+            "Thông tư số 25/2023/TT-BNV ngày 29/12/2023 của Bộ trưởng Bộ Nội vụ hướng dẫn chức năng",
+            [("25/2023/TT-BNV", "2023-12-29", "Bộ trưởng Bộ Nội vụ")],
+        ),
+        ("Kế hoạch số 141/KH-UBND ngày19/7/2021 của UBND tỉnh", [("141/KH-UBND", "2021-07-19", "UBND tỉnh")]),
     ],
 )
 def test_citations(text, expected):
