@@ -6,7 +6,7 @@ from core.filters import IdFilter
 from recipients.models import User
 from registry.models import Direction, Document, DocumentStatus
 from registry.search import filter_by_notation, search_documents
-from registry.selectors import visibility_arms
+from registry.selectors import search_scopes
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -28,10 +28,10 @@ class DocumentFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
         # The queryset holds what the requesting user may see (registry.selectors.document_list);
-        # the search asks its words within each way of seeing (registry.search.search_documents).
+        # the search reads the matches under each way of seeing (registry.search.search_documents).
         user = getattr(self.request, "user", None)
-        within = visibility_arms(user) if isinstance(user, User) else None
-        return search_documents(queryset, value, within=within)
+        scopes = search_scopes(user) if isinstance(user, User) else None
+        return search_documents(queryset, value, scopes=scopes)
 
     def filter_notation(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
         return filter_by_notation(queryset, value)

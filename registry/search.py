@@ -19,8 +19,11 @@ them newest first, the document whose notation the query is still first.
 - PostgreSQL: the generated column `registry_document.search_vector` (migration
   0003, not a model field, so every write path including COPY keeps it
   current) under the text search configuration `docreg_vi` (`simple` with
-  `unaccent`), GIN-indexed. Notation and subject weigh A, issuer and signer
-  B, the rest (addressees, body) D. Every word must match a whole word, but
+  `unaccent`). Notation and subject weigh A, issuer and signer B, the rest
+  (addressees, body) D. The GIN index holds the vector's words and a term
+  for the document's type, as they are and under each way the document may
+  be seen (dispatch migration 0004), so that a user's search reads only what
+  the user may see. Every word must match a whole word, but
   for the last one when it has three letters or more and cannot be a whole
   Vietnamese syllable (“btg”, “sttt”): the user may still be typing it, so it
   may be the start of one. A syllable as typed (“van”) is taken as the word
@@ -64,6 +67,14 @@ from registry.notation import NotationError, parse_notation
 
 CONFIGURATION = "docreg_vi"
 VECTOR_COLUMN = "search_vector"
+READERS_COLUMN = "reader_organizations"
+# Indexed search terms besides the words (dispatch migration 0004,
+# docreg_search_terms): the document's type, by its id, and the scopes a
+# document's terms are indexed under again: its register, each organization
+# among its readers. No word has these characters.
+TYPE_TERM = "#type{}"
+REGISTER_SCOPE = "r{}/"
+READER_SCOPE = "o{}/"
 # A longer query only narrows further; the cap keeps the SQL bounded (SQLite
 # refuses expressions nested more than 1000 deep).
 MAX_WORDS = 32
@@ -171,45 +182,55 @@ def search_ordering(query: str) -> list[OrderBy | str]:
 
 
 def search_documents(
-    documents: QuerySet[Document], query: str, *, within: Sequence[Q] | None = None
+    documents: QuerySet[Document], query: str, *, scopes: Sequence[str] | None = None
 ) -> QuerySet[Document]:
-    """The documents the query finds, best match first. `within`: the ways
-    the user may see a document (registry.selectors.visibility_arms), which
-    `documents` are already restricted to; the words are then asked inside
-    each of them, so that on PostgreSQL one index scan per way reads only the
-    matching documents the user may see. Asked apart, the planner, which
-    takes words for independent and so underestimates how many documents
-    share a common phrase, may read every match in the province to keep the
-    user's few."""
+    """The documents the query finds, best match first. `scopes`: on
+    PostgreSQL, the ways the user may see a document as prefixes of the
+    indexed terms (registry.selectors.search_scopes: REGISTER_SCOPE for each
+    of the user's registers, READER_SCOPE for the user's organization), of
+    which `documents`, already restricted to what the user may see
+    (registry.selectors.visible_documents), hold no more. The index then
+    reads only the matches the user may see (dispatch migration 0004). None
+    searches every document's terms."""
     read = _read(query)
-    if within:
-        arms = [way & arm for turn, way in enumerate(within) for arm in _condition_arms(read, turn)]
-    else:
-        arms = _condition_arms(read)
-    return documents.filter(_any(arms)).order_by(*_ordering(read))
+    return documents.filter(_any(_condition_arms(read, scopes))).order_by(*_ordering(read))
 
 
 def _any(conditions: Sequence[Q]) -> Q:
     return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
 
 
-def _condition_arms(query: _Query, turn: int = 0) -> list[Q]:
-    """The readings of the query, any of which finds a document. `turn`
-    spells the words in another order (see _tsquery)."""
+def _condition_arms(query: _Query, scopes: Sequence[str] | None = None) -> list[Q]:
+    """The readings of the query, any of which finds a document."""
     if not query.words:
         return []
-    arms = [_text_condition(query.words, turn)]
-    if query.type_ids:
-        named = Q(doc_type_id__in=query.type_ids)
-        arms.append(named & _text_condition(query.rest, turn) if query.rest else named)
+    if connection.vendor == "postgresql":
+        arms = [Q(_Matches(_SearchTerms(), _terms_query(query, scopes)))] if scopes is None or scopes else []
+    else:
+        arms = [_contains_all(query.words)]
+        if query.type_ids:
+            named = Q(doc_type_id__in=query.type_ids)
+            arms.append(named & _contains_all(query.rest) if query.rest else named)
     if query.notation is not None:
         arms.append(Q(notation=query.notation))
     return arms
 
 
-def _text_condition(words: list[str], turn: int = 0) -> Q:
-    if connection.vendor == "postgresql":
-        return Q(_Matches(DocumentColumn(VECTOR_COLUMN), _tsquery(words, turn)))
+def _terms_query(query: _Query, scopes: Sequence[str] | None) -> Expression:
+    """The tsquery of the indexed terms: every word, or the type named and
+    the other words; under each scope when there are scopes."""
+    terms: Expression = _tsquery(query.words)
+    if query.type_ids:
+        types = _TypeTerms(Value(" | ".join(f"'{TYPE_TERM.format(pk)}'" for pk in query.type_ids)))
+        named = _TsqueryAnd(_tsquery(query.rest), types) if query.rest else types
+        terms = _TsqueryOr(terms, named)
+    if scopes is None:
+        return terms
+    return _TsqueryOr(*(_ScopedQuery(terms, Value(scope)) for scope in scopes))
+
+
+def _contains_all(words: list[str]) -> Q:
+    """SQLite: every word in the folded search_text."""
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
@@ -275,20 +296,14 @@ def is_partial_word(word: str) -> bool:
     return len(word) >= MIN_PREFIX and not word.isdigit() and _SYLLABLE.fullmatch(word) is None
 
 
-def _tsquery(words: list[str], turn: int = 0) -> "_ToTsquery":
-    """All the words, the last perhaps as a prefix. `turn` rotates their
-    order: the same query, spelled differently for each way the user may see
-    a document, so that PostgreSQL does not factor one shared condition out of
-    the ways (A AND words OR B AND words becomes words AND (A OR B)) and
-    then, underestimating how many documents share a common phrase (it takes
-    words for independent), read every match to keep those in A or B."""
+def _tsquery(words: list[str]) -> "_ToTsquery":
+    """All the words, the last perhaps as a prefix."""
     # Words are letters and digits only, so quoting them is enough to keep
     # them from being read as tsquery operators.
     terms = [f"'{word}'" for word in words]
     if is_partial_word(words[-1]):
         terms[-1] += ":*"
-    shift = turn % len(terms)
-    return _ToTsquery(Value(" & ".join(terms[shift:] + terms[:shift])))
+    return _ToTsquery(Value(" & ".join(terms)))
 
 
 class DocumentColumn(Expression):
@@ -305,6 +320,46 @@ class DocumentColumn(Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         table = compiler.quote_name(compiler.query.base_table)
         return f"{table}.{connection.ops.quote_name(self.column)}", ()
+
+
+class _SearchTerms(Func):
+    """The indexed search terms of the query's documents (dispatch migration
+    0004): the words of search_vector and the type's term, as they are and
+    under each way the document may be seen."""
+
+    function = "docreg_search_terms"
+    output_field = FloatField()  # a tsvector; only ever an argument
+
+    def __init__(self) -> None:
+        columns = (VECTOR_COLUMN, "doc_type_id", "register_id", READERS_COLUMN)
+        super().__init__(*(DocumentColumn(column) for column in columns))
+
+
+class _ScopedQuery(Func):
+    """A tsquery with every term under a scope (“r18/”): dispatch migration 0004."""
+
+    function = "docreg_scoped_query"
+    output_field = FloatField()  # a tsquery; only ever an argument
+
+
+class _TypeTerms(Func):
+    """Type terms as a tsquery, taken as written: the text search
+    configuration would read “#type8” as the word “type8”."""
+
+    template = "CAST(%(expressions)s AS tsquery)"
+    output_field = FloatField()  # a tsquery; only ever an argument
+
+
+class _TsqueryAnd(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " && "
+    output_field = FloatField()  # a tsquery; only ever an argument
+
+
+class _TsqueryOr(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = FloatField()  # a tsquery; only ever an argument
 
 
 class _ToTsquery(Func):

@@ -1,6 +1,7 @@
 """registry_document.reader_organizations (PostgreSQL, dispatch migration 0003):
 the organizations a document is addressed or delivered to or obliges, kept by
-triggers on every write, and read by visible_documents beside the search vector."""
+triggers on every write, and read by visible_documents and, as the scopes of
+the indexed search terms, by searches (dispatch migration 0004)."""
 
 import datetime
 
@@ -9,11 +10,12 @@ from django.db import connection
 
 from dispatch.services.deliveries import document_dispatch
 from dispatch.services.obligations import obligation_create
-from registry.models import Document, DocumentAddressee
+from recipients.models import Role
+from registry.models import Document, DocumentAddressee, Register
 from registry.search import search_documents
-from registry.selectors import document_list, read_by_index, read_by_subqueries
-from registry.services import AddresseeInput, document_create_draft, document_update
-from tests.factories import PartyOrganizationFactory, doc_type
+from registry.selectors import document_list, read_by_index, read_by_subqueries, search_scopes
+from registry.services import AddresseeInput, document_create_draft, document_issue, document_update
+from tests.factories import PartyOrganizationFactory, UserFactory, doc_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -103,8 +105,92 @@ def test_a_clerks_search_has_no_subquery_per_document(world):
     assert '"reader_organizations" @> ARRAY[' in sql
 
 
-def test_readers_and_words_are_read_from_one_index(world):
-    condition = read_by_index(world.districts[0].pk)
-    plan = _plan(search_documents(Document.objects.filter(condition), "tong ket ban tin"))
-    assert "Bitmap Index Scan on registry_document_visible_search" in plan
-    assert "reader_organizations @>" in plan.split("Bitmap Index Scan on registry_document_visible_search")[1]
+def test_a_users_search_reads_only_the_terms_under_their_scopes(world):
+    """GIVEN a district clerk, who keeps the district's registers and reads what reaches the district
+    WHEN the clerk searches
+    THEN one index scan asks the words under each register and under the district as a reader."""
+    user = world.district_clerks[0]
+    scopes = search_scopes(user)
+    registers = list(Register.objects.filter(owner=user.organization).values_list("pk", flat=True))
+    assert sorted(scopes) == sorted([*(f"r{pk}/" for pk in registers), f"o{user.organization_id}/"])
+    plan = _plan(search_documents(Document.objects.all(), "tong ket ban tin", scopes=scopes))
+    assert plan.count("Bitmap Index Scan on registry_document_search_terms") == 1
+    for scope in scopes:
+        assert f"{scope}tong" in plan
+
+
+def _found(user, query: str, *, scoped: bool) -> list[int]:
+    scopes = search_scopes(user) if scoped else None
+    return list(search_documents(document_list(user=user), query, scopes=scopes).values_list("pk", flat=True))
+
+
+QUERIES = [
+    "tong ket ban tin",  # the plan's subject
+    "ke hoach ban tin",  # its type, named, and words of its subject
+    "ke hoach",  # the type alone
+    "ke hoach sinh hoat chi bo",
+    "bao cao",  # words of the answers' subjects
+    "dang ki",  # nothing
+    "thong tin sinh",  # a syllable as typed, then a prefix of one
+    "Số 01-KH/TU",  # the notation
+    "de nghi cac don",
+]
+
+
+def _issued_letter(world, subject: str, addressee: AddresseeInput) -> Document:
+    draft = document_create_draft(
+        register=world.outgoing,
+        actor=world.clerk,
+        doc_type=doc_type("CV"),
+        subject=subject,
+        body="Đề nghị các đơn vị thực hiện.",
+        signer_name="Lê Văn Hòa",
+        addressees=[addressee],
+    )
+    return document_issue(document=draft, actor=world.clerk)
+
+
+def test_scoped_searches_find_what_unscoped_ones_find(world):
+    """GIVEN the plan dispatched, a letter addressed to one district, an obligation and a report
+    WHEN each user searches under their scopes
+    THEN they find the same documents, in the same order, as the search of every document's terms
+    restricted to what they may see."""
+    document_dispatch(document=world.plan, actor=world.clerk)
+    letter = _issued_letter(
+        world, "Đề nghị báo cáo kết quả sinh hoạt chi bộ", AddresseeInput(organization=world.districts[0])
+    )
+    obligation_create(
+        document=world.plan,
+        actor=world.clerk,
+        title="Báo cáo tổng kết Bản tin",
+        due_on=datetime.date(2023, 12, 1),
+        organizations=[world.districts[2]],
+    )
+    users = [world.clerk, world.leader, *world.district_clerks, *world.reporters]
+    for user in users:
+        for query in QUERIES:
+            assert _found(user, query, scoped=True) == _found(user, query, scoped=False), (user, query)
+    assert _found(world.district_clerks[0], "de nghi bao cao sinh hoat", scoped=True) == [letter.pk]
+    assert _found(world.district_clerks[1], "de nghi bao cao sinh hoat", scoped=True) == []
+    assert _found(world.district_clerks[2], "tong ket ban tin", scoped=True) == [world.plan.pk]
+
+
+def test_a_document_is_found_under_a_new_reader_once_it_reaches_them(world):
+    """GIVEN a letter addressed to no organization yet
+    WHEN an addressee is added, then taken away
+    THEN the district's search finds it only in between (the index follows the readers' triggers)."""
+    letter = _issued_letter(world, "Về việc cử cán bộ dự tập huấn chuyển đổi số", AddresseeInput(text="Các đơn vị"))
+    reader = world.district_clerks[1]
+    assert _found(reader, "chuyen doi so", scoped=True) == []
+    DocumentAddressee.objects.create(
+        document=letter, kind="organization", organization=world.districts[1], text="Huyện ủy Cái Bè", position=2
+    )
+    assert _found(reader, "chuyen doi so", scoped=True) == [letter.pk]
+    DocumentAddressee.objects.filter(document=letter, organization=world.districts[1]).delete()
+    assert _found(reader, "chuyen doi so", scoped=True) == []
+
+
+def test_administrators_search_unscoped_and_no_scope_finds_nothing(world):
+    assert search_scopes(UserFactory(organization=None, role=Role.ADMIN)) is None
+    empty = search_documents(Document.objects.all(), "tong ket ban tin", scopes=[])
+    assert not empty.exists()
