@@ -21,9 +21,9 @@ them newest first, the document whose notation the query is still first.
   current) under the text search configuration `docreg_vi` (`simple` with
   `unaccent`). Notation and subject weigh A, issuer and signer B, the rest
   (addressees, body) D. The GIN index holds the vector's words and a term
-  for the document's type, as they are and under each way the document may
-  be seen (dispatch migration 0004), so that a user's search reads only what
-  the user may see. Every word must match a whole word, but
+  for the document's type under each way the document may be seen (dispatch
+  migration 0004), so that a user's search reads only what the user may see.
+  Every word must match a whole word, but
   for the last one when it has three letters or more and cannot be a whole
   Vietnamese syllable (“btg”, “sttt”): the user may still be typing it, so it
   may be the start of one. A syllable as typed (“van”) is taken as the word
@@ -62,19 +62,21 @@ from django.db.models.functions import Greatest, Length, StrIndex
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from core.text import fold
-from registry.models import Document, DocumentType
+from registry.models import Document, DocumentType, Register
 from registry.notation import NotationError, parse_notation
 
 CONFIGURATION = "docreg_vi"
 VECTOR_COLUMN = "search_vector"
 READERS_COLUMN = "reader_organizations"
-# Indexed search terms besides the words (dispatch migration 0004,
-# docreg_search_terms): the document's type, by its id, and the scopes a
-# document's terms are indexed under again: its register, each organization
-# among its readers. No word has these characters.
+# Indexed search terms (dispatch migration 0004, docreg_search_terms): the
+# document's type besides its words, by the type's id, and the scopes they
+# are all indexed under: its register, each organization among its readers
+# (or, past 40,000 terms, one scope for them all). No word has these characters.
 TYPE_TERM = "#type{}"
 REGISTER_SCOPE = "r{}/"
 READER_SCOPE = "o{}/"
+# Readers of a document too widely read to be indexed under each of them.
+WIDE_SCOPE = "w/"
 # A longer query only narrows further; the cap keeps the SQL bounded (SQLite
 # refuses expressions nested more than 1000 deep).
 MAX_WORDS = 32
@@ -190,8 +192,8 @@ def search_documents(
     of the user's registers, READER_SCOPE for the user's organization), of
     which `documents`, already restricted to what the user may see
     (registry.selectors.visible_documents), hold no more. The index then
-    reads only the matches the user may see (dispatch migration 0004). None
-    searches every document's terms."""
+    reads only the matches the user may see (dispatch migration 0004). None:
+    every register, where every document is."""
     read = _read(query)
     return documents.filter(_any(_condition_arms(read, scopes))).order_by(*_ordering(read))
 
@@ -205,7 +207,8 @@ def _condition_arms(query: _Query, scopes: Sequence[str] | None = None) -> list[
     if not query.words:
         return []
     if connection.vendor == "postgresql":
-        arms = [Q(_Matches(_SearchTerms(), _terms_query(query, scopes)))] if scopes is None or scopes else []
+        terms = _terms_query(query, scopes)
+        arms = [Q(_Matches(_SearchTerms(), terms))] if terms is not None else []
     else:
         arms = [_contains_all(query.words)]
         if query.type_ids:
@@ -216,16 +219,19 @@ def _condition_arms(query: _Query, scopes: Sequence[str] | None = None) -> list[
     return arms
 
 
-def _terms_query(query: _Query, scopes: Sequence[str] | None) -> Expression:
+def _terms_query(query: _Query, scopes: Sequence[str] | None) -> Expression | None:
     """The tsquery of the indexed terms: every word, or the type named and
-    the other words; under each scope when there are scopes."""
+    the other words, under each scope (None: each register); None without a
+    scope."""
     terms: Expression = _tsquery(query.words)
     if query.type_ids:
         types = _TypeTerms(Value(" | ".join(f"'{TYPE_TERM.format(pk)}'" for pk in query.type_ids)))
         named = _TsqueryAnd(_tsquery(query.rest), types) if query.rest else types
         terms = _TsqueryOr(terms, named)
     if scopes is None:
-        return terms
+        scopes = [REGISTER_SCOPE.format(pk) for pk in Register.objects.order_by("pk").values_list("pk", flat=True)]
+    if not scopes:
+        return None
     return _TsqueryOr(*(_ScopedQuery(terms, Value(scope)) for scope in scopes))
 
 

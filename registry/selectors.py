@@ -24,7 +24,7 @@ from registry.models import (
     DocumentType,
     Register,
 )
-from registry.search import READER_SCOPE, READERS_COLUMN, REGISTER_SCOPE, DocumentColumn
+from registry.search import READER_SCOPE, READERS_COLUMN, REGISTER_SCOPE, WIDE_SCOPE, DocumentColumn
 
 SENT_STATUSES = (DocumentStatus.ISSUED, DocumentStatus.DISPATCHED, DocumentStatus.WITHDRAWN)
 
@@ -84,10 +84,12 @@ def visibility_arms(user: User) -> list[Q] | None:
 def search_scopes(user: User) -> list[str] | None:
     """On PostgreSQL, the scopes registry.search.search_documents reads the
     user's matches under (dispatch migration 0004): each of the user's
-    registers, and the user's organization as a reader. They are the halves
+    registers, the user's organization as a reader, and the documents read
+    too widely to be indexed under each reader. They are the halves
     of visibility_arms without their conditions on status and clearance,
-    which the search leaves to visible_documents. None for administrators,
-    and elsewhere: nothing indexes them."""
+    which the search leaves to visible_documents. None for administrators
+    (the search then reads under every register), and elsewhere: nothing
+    indexes them."""
     if connection.vendor != "postgresql":
         return None
     scope = scope_filter(user, "owner_id")
@@ -96,7 +98,7 @@ def search_scopes(user: User) -> list[str] | None:
     if user.organization_id is None:
         return []
     registers = Register.objects.filter(scope).order_by("pk").values_list("pk", flat=True)
-    return [*(REGISTER_SCOPE.format(pk) for pk in registers), READER_SCOPE.format(user.organization_id)]
+    return [*(REGISTER_SCOPE.format(pk) for pk in registers), READER_SCOPE.format(user.organization_id), WIDE_SCOPE]
 
 
 def _reads(organization_id: int) -> Q:

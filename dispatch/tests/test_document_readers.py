@@ -15,7 +15,7 @@ from registry.models import Document, DocumentAddressee, Register
 from registry.search import search_documents
 from registry.selectors import document_list, read_by_index, read_by_subqueries, search_scopes
 from registry.services import AddresseeInput, document_create_draft, document_issue, document_update
-from tests.factories import PartyOrganizationFactory, UserFactory, doc_type
+from tests.factories import PartyOrganizationFactory, RegisterFactory, UserFactory, doc_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -112,7 +112,7 @@ def test_a_users_search_reads_only_the_terms_under_their_scopes(world):
     user = world.district_clerks[0]
     scopes = search_scopes(user)
     registers = list(Register.objects.filter(owner=user.organization).values_list("pk", flat=True))
-    assert sorted(scopes) == sorted([*(f"r{pk}/" for pk in registers), f"o{user.organization_id}/"])
+    assert sorted(scopes) == sorted([*(f"r{pk}/" for pk in registers), f"o{user.organization_id}/", "w/"])
     plan = _plan(search_documents(Document.objects.all(), "tong ket ban tin", scopes=scopes))
     assert plan.count("Bitmap Index Scan on registry_document_search_terms") == 1
     for scope in scopes:
@@ -190,7 +190,52 @@ def test_a_document_is_found_under_a_new_reader_once_it_reaches_them(world):
     assert _found(reader, "chuyen doi so", scoped=True) == []
 
 
-def test_administrators_search_unscoped_and_no_scope_finds_nothing(world):
-    assert search_scopes(UserFactory(organization=None, role=Role.ADMIN)) is None
+def _terms(document: Document) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(docreg_search_terms(search_vector, doc_type_id, register_id, "
+            "reader_organizations)) FROM registry_document WHERE id = %s",
+            [document.pk],
+        )
+        return set(cursor.fetchone()[0])
+
+
+def test_a_long_document_sent_widely_is_indexed_once_for_all_its_readers(world):
+    """GIVEN a letter of 8,000 different words addressed to the three districts and two more bodies
+    WHEN it is written
+    THEN its words are indexed under its register and once under the wide scope, not under each of the
+    five readers (which would make 48,000 terms), and each reader, and only they, still find it."""
+    extra = [PartyOrganizationFactory(name=f"Đảng ủy xã {i}", parent=world.province) for i in range(2)]
+    body = " ".join(f"muc{i}" for i in range(8000))
+    draft = document_create_draft(
+        register=world.outgoing,
+        actor=world.clerk,
+        doc_type=doc_type("CV"),
+        subject="Danh mục tài liệu phục vụ tổng kết",
+        body=body,
+        signer_name="Lê Văn Hòa",
+        addressees=[AddresseeInput(organization=organization) for organization in [*world.districts, *extra]],
+    )
+    letter = document_issue(document=draft, actor=world.clerk)
+    terms = _terms(letter)
+    assert {f"r{world.outgoing.pk}/muc7999", "w/muc7999", "w/danh"} <= terms
+    assert not any(term.startswith("o") for term in terms)
+    assert _found(world.district_clerks[1], "danh muc tai lieu muc7999", scoped=True) == [letter.pk]
+    outsider = UserFactory(organization=PartyOrganizationFactory(), role=Role.CLERK)
+    assert _found(outsider, "danh muc tai lieu muc7999", scoped=True) == []
+
+    narrow = _issued_letter(world, "Danh mục tài liệu", AddresseeInput(organization=world.districts[0]))
+    assert {f"o{world.districts[0].pk}/danh", f"r{world.outgoing.pk}/danh"} <= _terms(narrow)
+    assert not any(term.startswith("w/") for term in _terms(narrow))
+
+
+def test_administrators_search_under_every_register_and_no_scope_finds_nothing(world):
+    """The words are indexed only under scopes: without any, a search reads under every register."""
+    admin = UserFactory(organization=None, role=Role.ADMIN)
+    assert search_scopes(admin) is None
+    other = RegisterFactory(owner=PartyOrganizationFactory(), name="Sổ văn bản đi")
+    letter = _issued_letter(world, "Tổng kết Bản tin sinh hoạt chi bộ", AddresseeInput(text="Các đơn vị"))
+    Document.objects.filter(pk=letter.pk).update(register=other)
+    assert set(_found(admin, "tong ket ban tin", scoped=False)) == {world.plan.pk, letter.pk}
     empty = search_documents(Document.objects.all(), "tong ket ban tin", scopes=[])
     assert not empty.exists()
