@@ -189,7 +189,8 @@ def search_documents(
     """The documents the query finds, best match first. `scopes`: on
     PostgreSQL, the ways the user may see a document as prefixes of the
     indexed terms (registry.selectors.search_scopes: REGISTER_SCOPE for each
-    of the user's registers, READER_SCOPE for the user's organization), of
+    of the user's registers, READER_SCOPE for the user's organization,
+    WIDE_SCOPE), of
     which `documents`, already restricted to what the user may see
     (registry.selectors.visible_documents), hold no more. The index then
     reads only the matches the user may see (dispatch migration 0004). None:
@@ -330,8 +331,8 @@ class DocumentColumn(Expression):
 
 class _SearchTerms(Func):
     """The indexed search terms of the query's documents (dispatch migration
-    0004): the words of search_vector and the type's term, as they are and
-    under each way the document may be seen."""
+    0004): the words of search_vector and the type's term, under each way the
+    document may be seen."""
 
     function = "docreg_search_terms"
     output_field = FloatField()  # a tsvector; only ever an argument
