@@ -31,7 +31,6 @@ parent's sys.path.
 """
 
 import argparse
-import gc
 import json
 import multiprocessing
 import os
@@ -112,8 +111,8 @@ def setup_django(url: str) -> None:
     """Points Django at the bench database and migrates it. The environment is
     set before setup so the spawned clients inherit it too; events are logged
     only from WARNING up unless LOG_LEVEL says otherwise, to keep the output clean.
-    The loaded application is frozen out of garbage collections, as
-    config/wsgi.py does in a server process, and what migrating left is
+    Garbage is then collected as in a server process (config/garbage.py,
+    config/wsgi.py): the loaded application frozen, and what migrating left
     collected, so that measuring starts as in a server that just started."""
     import django
     from django.core.management import call_command
@@ -123,9 +122,10 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     django.setup()
-    gc.freeze()
     call_command("migrate", verbosity=0)
-    gc.collect()
+    from config import garbage
+
+    garbage.settle()
 
 
 def in_bench_database[T](url: str, work: Callable[[], T], *, keep: bool = False, fresh: bool = True) -> T:
