@@ -20,10 +20,12 @@ import django_htmx
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.templatetags.static import static
 from django.test import Client, override_settings
 from moto import mock_aws
@@ -170,6 +172,35 @@ def test_media_storage_and_cache_follow_the_environment(monkeypatch, tmp_path):
 
     debug = _settings_with(monkeypatch, tmp_path, DEBUG="1")
     assert debug["STORAGES"]["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_postgresql_sessions_read_ahead_as_the_environment_says(monkeypatch, tmp_path):
+    """GIVEN PostgreSQL, WHEN DATABASE_IO_CONCURRENCY is unset, a number or “server”,
+    THEN each connection sets effective_io_concurrency to 200, to that number, or
+    leaves the server's own; anything else is refused. SQLite has no such option."""
+    url = "postgres://docreg@db.internal:5432/docreg?sslmode=require"
+    default = _settings_with(monkeypatch, tmp_path, DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert default["options"] == "-c effective_io_concurrency=200"
+    # What the address and the prepared statements asked for stays.
+    assert (default["sslmode"], default["server_side_binding"]) == ("require", True)
+    for value, expected in [("0", 0), (" 32 ", 32), ("1000", 1000)]:
+        chosen = _settings_with(monkeypatch, tmp_path, DATABASE_URL=url, DATABASE_IO_CONCURRENCY=value)
+        assert chosen["DATABASES"]["default"]["OPTIONS"]["options"] == f"-c effective_io_concurrency={expected}"
+    server = _settings_with(monkeypatch, tmp_path, DATABASE_URL=url, DATABASE_IO_CONCURRENCY="server")
+    assert "options" not in server["DATABASES"]["default"]["OPTIONS"]
+    for wrong in ["many", "-1", "1001", "2.5"]:
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_IO_CONCURRENCY must be a whole number"):
+            _settings_with(monkeypatch, tmp_path, DATABASE_URL=url, DATABASE_IO_CONCURRENCY=wrong)
+    sqlite = _settings_with(monkeypatch, tmp_path, DATABASE_IO_CONCURRENCY="32")["DATABASES"]["default"]["OPTIONS"]
+    assert "options" not in sqlite
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_test_database_session_reads_ahead():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW effective_io_concurrency")
+        assert cursor.fetchone() == (str(django_settings.IO_CONCURRENCY),)
 
 
 def _redis_listening(url: str) -> bool:
