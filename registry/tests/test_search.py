@@ -402,6 +402,12 @@ def test_search_vector_is_a_generated_column_kept_current_by_every_write(world, 
             "WHERE table_name = 'registry_document' AND column_name = 'search_vector'"
         )
         assert cursor.fetchone() == ("ALWAYS", "tsvector")
+        # Kept in the row, which ranking reads (registry migration 0005).
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'registry_document'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
         cursor.execute("SELECT search_vector::text FROM registry_document WHERE id = %s", [world.btgtu.pk])
         vector = cursor.fetchone()[0]
     for piece in ("'375':1A", "'btgtu':3A", "'dang':"):
