@@ -26,7 +26,11 @@ register and what is addressed to it):
   document_list(user=clerk) (registry.search + visible_documents), then the
   first page of 50 with its count and its prefetches, as the API's search
   pagination does (core.pagination.CountingPaginator).
-  JSON rendering is not included.
+  JSON rendering is not included. Each search, and each notation lookup, is
+  timed as a server handles a request: from request_started to the answer;
+  what request_finished then does (config/garbage.py collects the garbage of
+  the request) comes after the response in a server and is not counted.
+  The process collects garbage as a server process does (run.setup_django).
 - exact notation lookup: `--queries` notations of random documents, typed as
   “Số 375-CV/BTGTU”, through registry.search.filter_by_notation on the clerk's
   visible documents: the rows, one query.
@@ -657,6 +661,22 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, result
 
 
+def timed_request(work: Callable[[], Any]) -> tuple[float, Any]:
+    """`work` run as a server runs a request: from request_started to the
+    response. What request_finished then does (config/garbage.py collects the
+    request's garbage; connections are checked) happens in a server once the
+    response has been sent, so it is not counted. Not inside a transaction:
+    Django closes a connection a request leaves in one."""
+    from django.core.signals import request_finished, request_started
+
+    started = time.perf_counter()
+    request_started.send(sender=None)
+    result = work()
+    elapsed = (time.perf_counter() - started) * 1000
+    request_finished.send(sender=None)
+    return elapsed, result
+
+
 def summary(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
@@ -708,10 +728,10 @@ def measure(
 
     subject_queries = search_queries(queries, rng)
     for query in subject_queries[:WARM_UP]:
-        api_page({"q": query})
+        timed_request(functools.partial(api_page, {"q": query}))
     subject_times, subject_rows = [], []
     for query in subject_queries:
-        elapsed, rows = timed(functools.partial(api_page, {"q": query}))
+        elapsed, rows = timed_request(functools.partial(api_page, {"q": query}))
         subject_times.append(elapsed)
         subject_rows.append(rows)
 
@@ -719,10 +739,10 @@ def measure(
     notations = list(Document.objects.filter(pk__in=ids).values_list("notation", flat=True))
     rng.shuffle(notations)
     for notation in notations[:WARM_UP]:
-        notation_rows(f"Số {notation}")
+        timed_request(functools.partial(notation_rows, f"Số {notation}"))
     notation_times, notation_found = [], []
     for notation in notations[WARM_UP:]:
-        elapsed, rows = timed(functools.partial(notation_rows, f"Số {notation}"))
+        elapsed, rows = timed_request(functools.partial(notation_rows, f"Số {notation}"))
         notation_times.append(elapsed)
         notation_found.append(rows)
 
