@@ -263,6 +263,11 @@ def _row_rank(query: _Query) -> Subquery:
     time there; the look-up by id costs a few microseconds a ranked document,
     whose page was just read."""
     rows = Document.objects.filter(pk=OuterRef("pk")).order_by()
+    if connection.vendor == "postgresql":
+        # By its address, a TID scan of the page the search just read: found by
+        # id, each ranked document also cost a walk down the primary key's
+        # B-tree, whose leaves for a thousand scattered ids are seldom in memory.
+        rows = rows.filter(_SameRowAs(OuterRef("pk")))
     return Subquery(rows.annotate(_rank=_rank(query)).values("_rank"), output_field=FloatField())
 
 
@@ -341,6 +346,29 @@ class DocumentColumn(Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         table = compiler.quote_name(compiler.query.base_table)
         return f"{table}.{connection.ops.quote_name(self.column)}", ()
+
+
+class _SameRowAs(Expression):
+    """PostgreSQL, in a subquery on documents: its row is the outer query's row
+    (the same ctid). `outer` is OuterRef("pk"), resolved to the outer table's
+    column, whose alias it gives. Within one statement the snapshot is one, so
+    the address holds the version of the row the outer query read."""
+
+    output_field = BooleanField()
+
+    def __init__(self, outer: Any) -> None:
+        super().__init__()
+        self.outer = outer
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.outer]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.outer,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        inner = compiler.quote_name(compiler.query.base_table)
+        return f"{inner}.ctid = {compiler.quote_name(self.outer.alias)}.ctid", ()
 
 
 class _SearchTerms(Func):
