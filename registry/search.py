@@ -36,6 +36,7 @@ them newest first, the document whose notation the query is still first.
   or further on.
 """
 
+import functools
 import operator
 import re
 from collections.abc import Sequence
@@ -138,7 +139,7 @@ def _named_type(words: list[str]) -> tuple[list[int], list[str]]:
         return [], words
     names: dict[tuple[str, ...], list[int]] = {}
     for pk, *type_names in DocumentType.objects.values_list("pk", "state_name", "party_name"):
-        for name in {tuple(search_words(name)) for name in type_names if name}:
+        for name in {_name_words(name) for name in type_names if name}:
             names.setdefault(name, []).append(pk)
     best: tuple[int, int, tuple[str, ...]] | None = None
     for name in names:
@@ -150,6 +151,12 @@ def _named_type(words: list[str]) -> tuple[list[int], list[str]]:
         return [], words
     start, end, name = best
     return names[name], words[:start] + words[end:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_words(name: str) -> tuple[str, ...]:
+    """A type's name as search words, folded once per name rather than once per search."""
+    return tuple(search_words(name))
 
 
 def _canonical_notation(text: str) -> str | None:
