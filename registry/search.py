@@ -262,13 +262,13 @@ def _ordering(query: _Query) -> list[OrderBy | str]:
 
 
 def _row_rank(query: _Query) -> Subquery:
-    """The rank, read from the document's row again by its id. Counting what
-    was found (a window over every match) holds each match until the last is
-    counted, with every column the ordering reads: the rank as such would make
-    it hold each match's search_vector, the largest column, when only up to
-    RANK_LIMIT are ever ranked. A search that found 7,000 spent a fifth of its
-    time there; the look-up by id costs a few microseconds a ranked document,
-    whose page was just read."""
+    """The rank, read from the document's row again (by its id; on PostgreSQL
+    also by its address). Counting what was found (a window over every match)
+    holds each match until the last is counted, with every column the ordering
+    reads: the rank as such would make it hold each match's search_vector, the
+    largest column, when only up to RANK_LIMIT are ever ranked. A search that
+    found 7,000 spent a fifth of its time there; reading the row again costs a
+    few microseconds a ranked document, its page just read."""
     rows = Document.objects.filter(pk=OuterRef("pk")).order_by()
     if connection.vendor == "postgresql":
         # By its address, a TID scan of the page the search just read: found by
