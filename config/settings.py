@@ -44,6 +44,29 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
+# effective_io_concurrency of PostgreSQL sessions unless DATABASE_IO_CONCURRENCY says otherwise.
+IO_CONCURRENCY = 200
+
+
+def database_io_concurrency(value: str | None) -> int | None:
+    """DATABASE_IO_CONCURRENCY: effective_io_concurrency for docreg's sessions;
+    None for "server", which leaves the server's own (for a pooler that refuses
+    startup options: set it on the database there)."""
+    if value is None or value.strip() == "":
+        return IO_CONCURRENCY
+    if value.strip().lower() == "server":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 1000:
+        raise ImproperlyConfigured(
+            f"DATABASE_IO_CONCURRENCY must be a whole number from 0 to 1000 or “server”, not {value!r}"
+        )
+    return number
+
+
 def env_positive_ints(name: str, default: str) -> tuple[int, ...]:
     """Comma-separated whole numbers above zero, largest first, each once; an
     empty value means the default."""
@@ -189,48 +212,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not memory: concurrent-issuing tests need real locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Server-side binding lets psycopg prepare statements a connection runs
-    # repeatedly (after 5 runs), sparing PostgreSQL the planning of hot queries
-    # such as issuing's. Turn off behind a pooler in transaction mode that
-    # cannot track prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
-
-
-# A search that finds thousands of documents reads each of their rows, spread
-# over the table: PostgreSQL's bitmap scans ask for the pages this many ahead
-# instead of one at a time (the server's default, 1, suits a single spinning
-# disk; SSDs and network storage serve hundreds of reads at once). Where the
-# table is not all in memory, that made the slowest searches about twice as fast
-# (bench/README.md). Sent as a startup option of each connection.
-IO_CONCURRENCY = 200
-
-
-def database_io_concurrency(value: str | None) -> int | None:
-    """DATABASE_IO_CONCURRENCY: effective_io_concurrency for docreg's sessions;
-    None for "server", which leaves the server's own (for a pooler that refuses
-    startup options: set it on the database there)."""
-    if value is None or value.strip() == "":
-        return IO_CONCURRENCY
-    if value.strip().lower() == "server":
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if not 0 <= number <= 1000:
-        raise ImproperlyConfigured(
-            f"DATABASE_IO_CONCURRENCY must be a whole number from 0 to 1000 or “server”, not {value!r}"
-        )
-    return number
-
-
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Server-side binding lets psycopg prepare statements a connection runs
+        # repeatedly (after 5 runs), sparing PostgreSQL the planning of hot queries
+        # such as issuing's. Turn off behind a pooler in transaction mode that
+        # cannot track prepared statements.
+        _options.update(server_side_binding=True, prepare_threshold=5)
+    # A search that finds thousands of documents reads each of their rows, spread
+    # over the table: PostgreSQL's bitmap scans ask for the pages this many ahead
+    # instead of one at a time (the server's default, 1, suits a single spinning
+    # disk; SSDs and network storage serve hundreds of reads at once). Where the
+    # table is not all in memory, that made the slowest searches about twice as
+    # fast (bench/README.md). Sent as a startup option of each connection.
     _io_concurrency = database_io_concurrency(os.environ.get("DATABASE_IO_CONCURRENCY"))
     if _io_concurrency is not None:
-        _options = DATABASES["default"].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c effective_io_concurrency={_io_concurrency}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
