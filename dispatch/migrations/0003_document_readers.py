@@ -27,6 +27,8 @@ vector's own index) but leaves the extension.
 
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 READERS_OF = """
 CREATE FUNCTION docreg_readers_of(document bigint) RETURNS bigint[] LANGUAGE sql STABLE AS $$
     SELECT coalesce(array_agg(organization ORDER BY organization), '{}') FROM (
@@ -114,22 +116,10 @@ BACKWARD = [
 ]
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement, params=None)
-
-
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("dispatch", "0002_assignment_unreported_index"),
         ("registry", "0003_document_search"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]

@@ -46,6 +46,8 @@ registry.search builds the queries (TYPE_TERM, search scopes).
 
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 # WIDE_TERMS: past this many terms, a document's readers share one scope.
 SEARCH_TERMS = r"""
 CREATE FUNCTION docreg_search_terms(words tsvector, doc_type_id bigint, register_id bigint, readers bigint[])
@@ -88,22 +90,10 @@ BACKWARD = [
 ]
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement, params=None)
-
-
-def remove(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("dispatch", "0003_document_readers"),
         ("registry", "0004_import_jobs"),
     ]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]

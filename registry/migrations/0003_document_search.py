@@ -24,6 +24,8 @@ extensions, which other objects may have come to use.
 
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 # ASCII punctuation and the typographic marks Vietnamese text uses.
 PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~–—‘’“”…•·«»"
 
@@ -61,22 +63,10 @@ BACKWARD = [
 ]
 
 
-def install_search(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in FORWARD:
-            schema_editor.execute(statement, params=None)
-
-
-def remove_search(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in BACKWARD:
-            schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0002_document_types_and_guards"),
         ("recipients", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(install_search, remove_search)]
+    operations = [PostgreSQLOnly(FORWARD, BACKWARD)]

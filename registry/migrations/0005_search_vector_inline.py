@@ -21,21 +21,13 @@ storage must then be set again (registry/tests/test_search.py checks it).
 
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 FORWARD = "ALTER TABLE registry_document ALTER COLUMN search_vector SET STORAGE MAIN"
 BACKWARD = "ALTER TABLE registry_document ALTER COLUMN search_vector SET STORAGE EXTENDED"
-
-
-def keep_inline(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def let_out(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0004_import_jobs")]
 
-    operations = [migrations.RunPython(keep_inline, let_out)]
+    operations = [PostgreSQLOnly([FORWARD], [BACKWARD])]
