@@ -199,11 +199,10 @@ def search_documents(
     PostgreSQL, the ways the user may see a document as prefixes of the
     indexed terms (registry.selectors.search_scopes: REGISTER_SCOPE for each
     of the user's registers, READER_SCOPE for the user's organization,
-    WIDE_SCOPE), of
-    which `documents`, already restricted to what the user may see
-    (registry.selectors.visible_documents), hold no more. The index then
-    reads only the matches the user may see (dispatch migration 0004). None:
-    every register, where every document is."""
+    WIDE_SCOPE), of which `documents`, already restricted to what the user
+    may see (registry.selectors.visible_documents), hold no more. The index
+    then reads only the matches the user may see (dispatch migration 0004).
+    None: every register, where every document is."""
     read = _read(query)
     return documents.filter(_any(_condition_arms(read, scopes))).order_by(*_ordering(read))
 
