@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import (
-    AdministratorsAdmin,
     ClearanceAdminMixin,
     ReadOnlyAdmin,
     ReadOnlyTabularInline,
@@ -63,6 +62,12 @@ from registry.services import (
     register_update,
 )
 from registry.services.access import Access, document_access_record
+from registry.services.document_types import (
+    DOCUMENT_TYPE_FIELDS,
+    document_type_create,
+    document_type_delete,
+    document_type_update,
+)
 from registry.services.documents import DRAFT_FIELDS
 from registry.services.registers import REGISTER_FIELDS
 
@@ -75,13 +80,20 @@ def _is_superuser(request: HttpRequest) -> bool:
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(AdministratorsAdmin[DocumentType]):
+class DocumentTypeAdmin(ServiceAdmin[DocumentType]):
     """The types of Decree 30 and 36-HD/VPTW, seeded by a migration: only
-    superusers correct them (directly: no service writes document types)."""
+    superusers correct them, through registry.services.document_types, which
+    audits every change."""
 
     list_display = ("code", "state_name", "state_abbreviation", "party_name", "party_abbreviation", "is_letter")
     list_filter = ("is_letter",)
     search_fields = ("code", "state_name", "state_abbreviation", "party_name", "party_abbreviation")
+
+    def get_fields(self, request: HttpRequest, obj: DocumentType | None = None) -> tuple[str, ...]:
+        return DOCUMENT_TYPE_FIELDS if obj is None else (*DOCUMENT_TYPE_FIELDS, "history")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DocumentType | None = None) -> tuple[str, ...]:
+        return ("history",) if obj is not None else ()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _is_superuser(request) and super().has_add_permission(request)
@@ -91,6 +103,31 @@ class DocumentTypeAdmin(AdministratorsAdmin[DocumentType]):
 
     def has_delete_permission(self, request: HttpRequest, obj: DocumentType | None = None) -> bool:
         return _is_superuser(request) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("history"))
+    def history(self, document_type: DocumentType) -> str:
+        return audit_history(document_type)
+
+    def save_model(self, request: HttpRequest, obj: DocumentType, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            changed = {name: data[name] for name in form.changed_data if name in DOCUMENT_TYPE_FIELDS}
+            adopt(obj, document_type_update(document_type=obj, actor=acting_user(request), **changed))
+        else:
+            values = {name: data[name] for name in DOCUMENT_TYPE_FIELDS if name in data}
+            adopt(obj, document_type_create(actor=acting_user(request), **values))
+
+    def delete_model(self, request: HttpRequest, obj: DocumentType) -> None:
+        document_type_delete(document_type=obj, actor=acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DocumentType]) -> None:
+        """Each type through document_type_delete, which records it; a type in use is named and kept."""
+        actor = acting_user(request)
+        for document_type in queryset:
+            try:
+                document_type_delete(document_type=document_type, actor=actor)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
 
 
 def _counted_sequences(request: HttpRequest, sequences: QuerySet[NumberSequence]) -> QuerySet[NumberSequence]:

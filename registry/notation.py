@@ -64,7 +64,7 @@ def _part_label(part: str) -> str:
     return labels[part]
 
 
-def _is_abbreviation(value: str) -> bool:
+def is_abbreviation(value: str) -> bool:
     """Letters (Vietnamese ones included, in NFC), digits and an inner "&" (GD&ĐT), starting with a letter."""
     return (
         0 < len(value) <= MAX_SEGMENT_LENGTH
@@ -100,7 +100,7 @@ def _check_parts(text: str, system: str, type_abbr: str, issuer: str, unit: str,
     if not issuer:
         raise _error(text, _("“%(text)s”: the issuer abbreviation is missing."))
     for part, value in (("type", type_abbr), ("issuer", issuer), ("unit", unit)):
-        if value and not _is_abbreviation(value):
+        if value and not is_abbreviation(value):
             message = _(
                 "“%(text)s”: the %(part)s “%(value)s” is invalid: it must start with a letter and contain only "
                 "letters, digits and “&”, at most %(max)d characters."

@@ -3,6 +3,7 @@ check the actor and the rules, write in one transaction, record an audit
 event, and send domain events after commit."""
 
 from registry.services.attachments import attachment_add
+from registry.services.document_types import document_type_create, document_type_delete, document_type_update
 from registry.services.documents import (
     AddresseeInput,
     DistributionInput,
@@ -25,6 +26,9 @@ __all__ = [
     "document_delete_draft",
     "document_issue",
     "document_register_incoming",
+    "document_type_create",
+    "document_type_delete",
+    "document_type_update",
     "document_update",
     "document_withdraw",
     "incoming_duplicates",
