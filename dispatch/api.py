@@ -63,7 +63,7 @@ from dispatch.services.notify import notification_mark_read
 from recipients.models import User
 from registry.intake import extract_deadlines
 from registry.selectors import document_get, document_list, register_list
-from registry.serializers import DocumentSerializer
+from registry.serializers import DocumentSerializer, document_data
 from registry.services.attachments import ATTACHMENT_KINDS
 
 
@@ -159,7 +159,7 @@ class DeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Delivery]):
             register=serializer.validated_data.get("register"),
             confirm_duplicate=serializer.validated_data["confirm_duplicate"],
         )
-        return Response(DocumentSerializer(document_get(user=user, pk=incoming.pk)).data, status=201)
+        return Response(document_data(document_get(user=user, pk=incoming.pk), user=user), status=201)
 
 
 def _file_response(submission: Submission, attachment_id: str) -> FileResponse:

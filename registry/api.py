@@ -26,8 +26,10 @@ from registry.selectors import (
     documents_in_order,
     register_get,
     register_list,
+    visible_linked_documents,
 )
 from registry.serializers import (
+    VISIBLE_LINKS,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     DocumentCreateSerializer,
@@ -39,6 +41,7 @@ from registry.serializers import (
     RegisterSerializer,
     RegisterUpdateSerializer,
     WithdrawSerializer,
+    document_data,
 )
 from registry.services import (
     attachment_add,
@@ -154,6 +157,15 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """The document a write is aimed at, if the user may see it; the service re-reads and locks it."""
         return document_get(user=request_user(request), pk=int(pk), detail=False)
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        """The page's or the document's serializer, told which linked documents
+        the user may see (one query for the page: DocumentSerializer's links)."""
+        if args and "context" not in kwargs:
+            documents = list(args[0]) if kwargs.get("many") else [args[0]]
+            linked = visible_linked_documents(documents, user=request_user(self.request))
+            kwargs["context"] = {**self.get_serializer_context(), VISIBLE_LINKS: linked}
+        return super().get_serializer(*args, **kwargs)
+
     def retrieve(self, request: Request, pk: str) -> Response:
         document = self.get_object()
         document_access_record(document=document, actor=request_user(request), kind=Access.VIEWED)
@@ -175,8 +187,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self.paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
     def _respond(self, document: Document, code: int = status.HTTP_200_OK) -> Response:
-        fresh = document_get(user=request_user(self.request), pk=document.pk)
-        return Response(DocumentSerializer(fresh).data, status=code)
+        user = request_user(self.request)
+        return Response(document_data(document_get(user=user, pk=document.pk), user=user), status=code)
 
     @extend_schema(
         request=DocumentCreateSerializer,

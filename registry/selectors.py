@@ -179,6 +179,22 @@ def documents_in_order(ids: Sequence[int], *, lines: bool = True) -> list[Docume
     return documents
 
 
+def visible_linked_documents(documents: Sequence[Document], *, user: User) -> set[int]:
+    """Of the documents these link to (each reference's target, a received
+    copy's original), the ids of those the user may see: only those are shown
+    as links, the others by their citation alone. The references must be
+    loaded (document_list, documents_in_order); one query, none without links."""
+    linked: set[int] = {
+        pk
+        for document in documents
+        for pk in (document.original_id, *(reference.target_id for reference in document.references.all()))
+        if pk is not None
+    }
+    if not linked:
+        return set()
+    return set(visible_documents(Document.objects.filter(pk__in=linked), user=user).values_list("pk", flat=True))
+
+
 def _attach_lines(documents: Sequence[Document]) -> None:
     """Leaves on each document what _with_details' prefetch_related leaves, so
     that `document.addressees.all()` and the others answer without a query:

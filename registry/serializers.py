@@ -20,6 +20,7 @@ from registry.models import (
     Urgency,
 )
 from registry.notation import format_number
+from registry.selectors import visible_linked_documents
 from registry.services import AddresseeInput, DistributionInput, ReferenceInput
 
 
@@ -96,7 +97,28 @@ class DistributionEntrySerializer(serializers.ModelSerializer[DistributionEntry]
     printed = serializers.CharField(read_only=True)
 
 
+# The serializer context's key for the ids of the linked documents the reader may see
+# (registry.selectors.visible_linked_documents).
+VISIBLE_LINKS = "visible_linked_documents"
+
+
+class LinkedDocumentField(serializers.IntegerField):
+    """The id of a linked document (a reference's target, a received copy's
+    original), null when the reader may not see it: the citation stays, and the
+    document's id, level or very existence is not given away."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> int | None:  # type: ignore[override]  # null: not shown
+        return value if value in self.context.get(VISIBLE_LINKS, ()) else None
+
+
 class ReferenceSerializer(serializers.ModelSerializer[DocumentReference]):
+    target = LinkedDocumentField(
+        source="target_id", help_text=_("The referenced document; null when it is not in docreg or not yours to see.")
+    )
+
     class Meta:
         model = DocumentReference
         fields = ["relation", "target", "notation", "issued_on", "issuer_name"]
@@ -140,6 +162,10 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     )
     withdrawn_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
+    )
+    original = LinkedDocumentField(
+        source="original_id",
+        help_text=_("For a received copy: the sender's outgoing document; null when it is not yours to see."),
     )
 
     class Meta:
@@ -207,6 +233,13 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
         if not document.notation:
             return None
         return f"Số {document.notation}" if document.system == "party" else f"Số: {document.notation}"
+
+
+def document_data(document: Document, *, user: User) -> Any:
+    """One document as the API gives it to `user`: its links (references'
+    targets, a copy's original) only where the user may follow them."""
+    context = {VISIBLE_LINKS: visible_linked_documents([document], user=user)}
+    return DocumentSerializer(document, context=context).data
 
 
 class AddresseeWriteSerializer(serializers.Serializer[AddresseeInput]):

@@ -42,7 +42,7 @@ from registry.history import document_history
 from registry.models import Confidentiality, Direction, Document, DocumentStatus
 from registry.permissions import is_register_clerk
 from registry.search import search_words
-from registry.selectors import document_get, document_list, documents_in_order, visible_documents
+from registry.selectors import document_get, document_list, documents_in_order, visible_linked_documents
 from registry.services.access import Access, document_access_record
 from registry.views.documents_forms import DocumentSearchForm
 
@@ -273,16 +273,6 @@ def _actions(user: User, document: Document) -> Actions:
     return Actions(edit=draft, issue=draft, dispatch=sent, create_obligations=sent)
 
 
-def _visible_targets(document: Document, user: User) -> set[int]:
-    """The referenced documents (and the original of a received copy) the user may open: only those are links."""
-    ids = {reference.target_id for reference in document.references.all() if reference.target_id}
-    if document.original_id:
-        ids.add(document.original_id)
-    if not ids:
-        return set()
-    return set(visible_documents(Document.objects.filter(pk__in=ids), user=user).values_list("pk", flat=True))
-
-
 @require_safe
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -306,7 +296,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     references = list(document.references.all())
-    targets = _visible_targets(document, user)
+    targets = visible_linked_documents([document], user=user)
     return render(
         request,
         f"{TEMPLATES}/detail.html",
