@@ -31,6 +31,7 @@ DOCUMENT_TYPE_FIELDS = (
     "position",
 )
 _NAMES = ("state_name", "party_name")
+MAX_POSITION = 32767  # a PositiveSmallIntegerField
 _ABBREVIATIONS = ("state_abbreviation", "party_abbreviation")
 
 
@@ -70,8 +71,13 @@ def _clean_document_type(document_type: DocumentType) -> None:
             _("A type used by the Party needs its Party abbreviation (a Party công văn is CV)."),
             field="party_abbreviation",
         )
-    if not isinstance(document_type.position, int) or document_type.position < 0:
-        raise DomainError(_("The position is a whole number from 0."), field="position")
+    position = document_type.position
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position <= MAX_POSITION:
+        raise DomainError(
+            _("The position is a whole number from 0 to %(max)d.") % {"max": MAX_POSITION}, field="position"
+        )
+    if not isinstance(document_type.is_letter, bool):
+        raise DomainError(_("“Is an official letter” is true or false."), field="is_letter")
     clash = DocumentType.objects.filter(code__iexact=document_type.code).exclude(pk=document_type.pk)
     if clash.exists():
         raise DomainError(

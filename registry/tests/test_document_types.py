@@ -73,6 +73,9 @@ def test_issued_documents_keep_the_abbreviation_they_were_issued_with(superuser,
         ({"code": "cv"}, "code"),
         ({"code": "K H"}, "code"),
         ({"position": -1}, "position"),
+        ({"position": 40000}, "position"),
+        ({"position": "3"}, "position"),
+        ({"is_letter": "yes"}, "is_letter"),
     ],
 )
 def test_update_refuses_what_a_notation_or_the_layout_cannot_use(superuser, changes, field):
