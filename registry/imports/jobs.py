@@ -3,7 +3,14 @@ stored with an ImportJob row, a background task (registry.tasks) runs
 register_import on it, and the row keeps how far it got and, once finished,
 the report the pages show (every bad row with its number, column and reason).
 
-All or nothing, as register_import is: a file with errors imports nothing.
+All or nothing, as register_import is: a file with errors imports nothing,
+and neither does a run whose worker stopped (its transaction never commits).
+Such a run would leave its job “importing” for good: on PostgreSQL the run
+holds an advisory lock on its progress connection, which the server releases
+when the worker's connections go, and import_job_check_run records a job
+whose lock is gone as failed. (Where no lock tells, on SQLite, a run older
+than RUN_STALE_AFTER is taken as stopped.) The import's page does so as it
+polls the job.
 
 Progress while the import runs: register_import reports the rows read every
 PROGRESS_EVERY rows from inside its transaction, so the counts are written on
@@ -12,6 +19,7 @@ writer at a time, and the import is that writer until it commits: there the
 job only says it is importing, then finished.
 """
 
+import datetime
 import logging
 import shutil
 import tempfile
@@ -37,6 +45,13 @@ from registry.permissions import require_register_clerk
 from registry.services.attachments import check_upload_size
 
 logger = logging.getLogger(__name__)
+
+# PostgreSQL's advisory locks are named by two integers: this one, and the job's id.
+RUN_LOCK_SPACE = 417_001
+# A run claims its job, then takes its lock: a job claimed this recently is not judged yet.
+RUN_GRACE = datetime.timedelta(minutes=1)
+# Without a lock to tell (SQLite), a run this old has stopped: 100,000 rows import in under a minute.
+RUN_STALE_AFTER = datetime.timedelta(hours=6)
 
 
 def import_job_list(*, user: User) -> QuerySet[ImportJob]:
@@ -97,6 +112,19 @@ class ProgressWriter:
             connections.create_connection(DEFAULT_DB_ALIAS) if enabled else None
         )
 
+    def lock_run(self) -> None:
+        """Holds the run's advisory lock on this connection until it closes or
+        its process ends, so that import_job_check_run can tell a run that goes
+        on from one whose worker stopped; nothing on SQLite."""
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_SPACE, self.job_id])
+        except Exception:
+            logger.warning("Could not lock the run of import %s", self.job_id, exc_info=True)
+            self.close()
+
     def __call__(self, read: int, total: int | None) -> None:
         self.read, self.total = read, total
         if self.connection is None:
@@ -147,6 +175,7 @@ def import_job_run(*, job_id: int) -> str:
     if not claimed:
         return job.status
     progress = ProgressWriter(job.pk)
+    progress.lock_run()
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             report = _import(job, progress)
@@ -186,7 +215,8 @@ def _import(job: ImportJob, progress: ProgressWriter) -> ImportReport:
 
 
 def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, report: dict[str, Any]) -> None:
-    progress.close()
+    # The outcome is saved before the run's lock goes with its connection: a page
+    # polling in between would otherwise find a job importing with no run behind it.
     job.status = status
     job.report = report
     job.finished_at = timezone.now()
@@ -204,3 +234,50 @@ def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, report: di
             "rows_total",
         ]
     )
+    progress.close()
+
+
+def _run_stopped(job: ImportJob, now: datetime.datetime) -> bool:
+    """Whether the job is importing with no worker left to finish it."""
+    if job.status != ImportJobStatus.RUNNING or job.started_at is None or now - job.started_at < RUN_GRACE:
+        return False
+    if connection.vendor != "postgresql":
+        return now - job.started_at >= RUN_STALE_AFTER
+    with connection.cursor() as cursor:
+        # An advisory lock on two integers shows in pg_locks as classid, objid and objsubid 2.
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = %s AND objsubid = 2)",
+            [RUN_LOCK_SPACE, job.pk],
+        )
+        (stopped,) = cursor.fetchone()
+    return bool(stopped)
+
+
+def import_job_check_run(*, job: ImportJob) -> ImportJob:
+    """The job, recorded as failed if it is importing with no worker left to
+    finish it (nothing was imported: the run's transaction never committed).
+    Recorded once, with a `register.import_interrupted` audit event."""
+    now = timezone.now()
+    if not _run_stopped(job, now):
+        return job
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not _run_stopped(current, now):  # the run finished, or another request recorded it
+            job.refresh_from_db()
+            return job
+        with translation.override(current.language or settings.LANGUAGE_CODE):
+            failure = _(
+                "The import stopped: the worker running it was shut down before it finished. "
+                "Nothing was imported; upload the file again."
+            )
+        job.status, job.report, job.finished_at = ImportJobStatus.FAILED, {"failure": failure}, now
+        job.save(update_fields=["status", "report", "finished_at"])
+        audit_record(
+            actor=None,
+            action="register.import_interrupted",
+            obj=job.register,
+            organization=job.register.owner,
+            data={"job": job.pk, "file": job.filename, "started_at": job.started_at, "rows_read": job.rows_read},
+        )
+    return job

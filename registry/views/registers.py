@@ -39,7 +39,7 @@ from registry.books.export import book_kinds
 from registry.books.layouts import LAYOUTS, BookLines
 from registry.books.selectors import book_documents, book_register, follow_up_lines, outgoing_lines
 from registry.imports.admin import importable_registers
-from registry.imports.jobs import import_job_get, import_job_list, import_job_start
+from registry.imports.jobs import import_job_check_run, import_job_get, import_job_list, import_job_start
 from registry.models import Confidentiality, Direction, Document, ImportJob, ImportJobStatus, Register
 from registry.selectors import SENT_STATUSES, register_list, visible_documents
 from registry.services.access import Access, documents_access_record
@@ -326,6 +326,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _visible_job(request, pk)
     if isinstance(job, HttpResponse):
         return job
+    job = import_job_check_run(job=job)  # a run whose worker stopped is reported, not polled for ever
     context = job_context(request, job)
     if getattr(request, "htmx", False):
         response = render(request, "registry/pages/registers/_import_status.html", context)
