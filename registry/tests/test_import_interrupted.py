@@ -3,6 +3,7 @@ is reported as failed when its page is next polled, instead of “importing”
 for ever; one still running is left alone."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import AuditEvent
+from registry.imports import jobs
 from registry.imports.jobs import ProgressWriter, import_job_check_run, import_job_run, import_job_start
 from registry.models import Document, ImportJob, ImportJobStatus
 from registry.tests.importing import outgoing_row, xlsx_file
@@ -111,3 +113,40 @@ def test_a_run_holding_its_lock_is_left_running_until_its_connection_goes(job):
     finally:
         worker.close()
     assert import_job_check_run(job=ImportJob.objects.get(pk=job.pk)).status == ImportJobStatus.FAILED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_run_holds_its_lock_while_it_imports(job, monkeypatch):
+    """GIVEN a worker thread running the import, held in the middle of it WHEN the
+    page checks the job, its claim made an hour ago THEN it is left importing; once
+    the run ends THEN the job is done, not marked stopped."""
+    started, release = threading.Event(), threading.Event()
+    real_import = jobs._import
+
+    def held_import(job_row, progress):
+        started.set()
+        assert release.wait(30)
+        return real_import(job_row, progress)
+
+    monkeypatch.setattr(jobs, "_import", held_import)
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(_run_in_thread(job.pk)))
+    worker.start()
+    try:
+        assert started.wait(30)
+        ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - datetime.timedelta(hours=1))
+        assert import_job_check_run(job=ImportJob.objects.get(pk=job.pk)).status == ImportJobStatus.RUNNING
+    finally:
+        release.set()
+        worker.join(60)
+    assert outcome == [ImportJobStatus.DONE]
+    assert import_job_check_run(job=ImportJob.objects.get(pk=job.pk)).status == ImportJobStatus.DONE
+    assert not AuditEvent.objects.filter(action="register.import_interrupted").exists()
+
+
+def _run_in_thread(job_id):
+    try:
+        return import_job_run(job_id=job_id)
+    finally:
+        connection.close()  # the thread's own connection
