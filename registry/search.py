@@ -292,14 +292,14 @@ def _rank(query: _Query) -> Any:
         type_score = Value(
             TYPE_RANK if connection.vendor == "postgresql" else HEAD_SCORE * (len(query.words) - len(query.rest))
         )
+        of_type = When(doc_type_id__in=query.type_ids, then=type_score + rest)
         if connection.vendor == "postgresql":
             # One ts_rank_cd per document, not two: for a document of the type, a cover of
             # the type's words (TYPE_RANK) and the rank of the others outweigh the rank of
             # all the words, whose type words are seldom in its text at all.
-            score = Case(When(doc_type_id__in=query.type_ids, then=type_score + rest), default=score)
+            score = Case(of_type, default=score)
         else:
-            named = Case(When(doc_type_id__in=query.type_ids, then=type_score + rest), default=Value(0.0))
-            score = Greatest(score, named, output_field=FloatField())
+            score = Greatest(score, Case(of_type, default=Value(0.0)), output_field=FloatField())
     return score + _notation_rank(query)
 
 
