@@ -1,4 +1,4 @@
-"""Admin for document types, registers and their number sequences.
+"""Admin for document types, registers, their number sequences and imports.
 
 Registers are written through registry.services.registers, document types
 (superusers only) through registry.services.document_types; the counters are
@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -24,7 +25,7 @@ from core.admin import (
 from core.errors import DomainError
 from recipients.models import User
 from registry.admin_books import register_book_link, register_book_urls
-from registry.models import Confidentiality, DocumentType, NumberSequence, PeriodKind, Register, Series
+from registry.models import Confidentiality, DocumentType, ImportJob, NumberSequence, PeriodKind, Register, Series
 from registry.services import (
     document_type_create,
     document_type_delete,
@@ -191,3 +192,42 @@ class NumberSequenceAdmin(ReadOnlyAdmin[NumberSequence]):
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, sequence: NumberSequence) -> str:
         return sequence.period_label
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin[ImportJob]):
+    """The register books uploaded on the registers pages and how their imports
+    went, across the province, read-only (registry.imports.jobs writes them). A
+    book has no confidentiality column: what it imports is of the normal series."""
+
+    list_display = ("filename", "register", "status", "dry_run", "rows", "imported", "error_count", "created_by")
+    list_filter = ("status", "dry_run", ("register", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("filename", "register__name", "register__owner__name", "created_by__username")
+    list_select_related = ("register__owner", "created_by")
+    date_hierarchy = "created_at"
+    fields = (
+        "register",
+        "filename",
+        "dry_run",
+        "status",
+        "failure",
+        "rows_read",
+        "rows_total",
+        "rows",
+        "imported",
+        "error_count",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "page",
+    )
+
+    @admin.display(description=_("failure"))
+    def failure(self, job: ImportJob) -> str:
+        return str((job.report or {}).get("failure", "")) or "—"
+
+    @admin.display(description=_("report"))
+    def page(self, job: ImportJob) -> str:
+        url = reverse("import-detail", args=[job.pk])
+        return format_html('<a href="{}">{}</a>', url, _("The import's page, with every refused row"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from core.tests import changeform_data, changelist_queries, messages_of
 from recipients.models import Role
-from registry.models import Document, DocumentStatus, DocumentType, NumberSequence, Register
+from registry.models import Document, DocumentStatus, DocumentType, ImportJob, ImportJobStatus, NumberSequence, Register
 from registry.services import document_issue
 from tests.factories import RegisterFactory, UserFactory, doc_type
 
@@ -16,6 +16,7 @@ DOCUMENTS = reverse("admin:registry_document_changelist")
 REGISTERS = reverse("admin:registry_register_changelist")
 SEQUENCES = reverse("admin:registry_numbersequence_changelist")
 TYPES = reverse("admin:registry_documenttype_changelist")
+IMPORTS = reverse("admin:registry_importjob_changelist")
 
 
 def change_url(document):
@@ -292,13 +293,52 @@ def _types(make_draft, clerk, count):
         DocumentType.objects.create(code=f"T{number}", state_name=f"Loại {number}")
 
 
+def _imports(make_draft, clerk, count):
+    for index in range(count):
+        ImportJob.objects.create(
+            register=RegisterFactory(), filename=f"so-{index}.xlsx", file=f"imports/so-{index}.xlsx", created_by=clerk
+        )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "make"),
-    [(DOCUMENTS, _documents), (REGISTERS, _registers), (SEQUENCES, _sequences), (TYPES, _types)],
+    [(DOCUMENTS, _documents), (REGISTERS, _registers), (SEQUENCES, _sequences), (TYPES, _types), (IMPORTS, _imports)],
 )
 def test_changelist_query_count_does_not_grow_with_rows(admin_client, make_draft, clerk, url, make):
     make(make_draft, clerk, 3)
     few = changelist_queries(admin_client, url)
     make(make_draft, clerk, 20)
     assert changelist_queries(admin_client, url) == few
+
+
+@pytest.mark.django_db
+def test_imports_are_listed_read_only_with_their_failure(admin_client, clerk, register):
+    failed = ImportJob.objects.create(
+        register=register,
+        filename="so-di-2021.xlsx",
+        file="imports/so-di-2021.xlsx",
+        created_by=clerk,
+        status=ImportJobStatus.FAILED,
+        report={"failure": "The import stopped: the worker running it was shut down before it finished."},
+    )
+    done = ImportJob.objects.create(
+        register=register,
+        filename="so-di-2022.xlsx",
+        file="imports/so-di-2022.xlsx",
+        created_by=clerk,
+        status=ImportJobStatus.DONE,
+        imported=120,
+    )
+    assert listed(admin_client.get(IMPORTS, {"status__exact": "failed"})) == [failed]
+    assert listed(admin_client.get(IMPORTS, {"q": "2022"})) == [done]
+    page = admin_client.get(reverse("admin:registry_importjob_change", args=[failed.pk])).content.decode()
+    assert "the worker running it was shut down" in page
+    assert f"/registers/imports/{failed.pk}/" in page
+    assert 'name="_save"' not in page
+    assert admin_client.get(reverse("admin:registry_importjob_add")).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:registry_importjob_delete", args=[done.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert ImportJob.objects.count() == 2
