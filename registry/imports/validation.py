@@ -22,6 +22,7 @@ from core.errors import DomainError
 from core.text import clean_text
 from recipients.models import Organization
 from registry.imports.columns import Header, is_blank
+from registry.imports.duplicates import ReceivedDuplicates
 from registry.imports.lookups import DocumentTypes, Senders, SequenceBook
 from registry.imports.report import RowError
 from registry.intake.header import SUBJECT_LABEL
@@ -195,11 +196,17 @@ class RowValidator:
         # Rows whose notation names another issuer than the owner: abbreviation → rows.
         self.other_issuers: dict[str, list[int]] = defaultdict(list)
         self.unmatched_senders: dict[str, list[int]] = defaultdict(list)
+        incoming = register.direction == Direction.INCOMING
+        self.received = ReceivedDuplicates(register.owner) if incoming else None
 
     def validate(self, number: int, cells: Mapping[str, Any]) -> ValidRow | list[RowError]:
         row = _Row(number, cells, self.header)
         valid = self._outgoing(row) if self.register.direction == Direction.OUTGOING else self._incoming(row)
-        return row.errors if row.errors or valid is None else valid
+        if row.errors or valid is None:
+            return row.errors
+        if self.received is not None and valid.notation is not None:
+            self.received.add(valid.row, valid.notation, valid.sender, valid.sender_name)
+        return valid
 
     def _subject(self, row: _Row, doc_type: DocumentType | None) -> str:
         """The trích yếu without the type's name the register prints before it, nor “V/v”."""
@@ -379,7 +386,8 @@ class RowValidator:
 
     def notices(self) -> list[str]:
         """What the clerk should know though nothing is wrong: notations naming
-        another issuer than the owner, senders kept as written."""
+        another issuer than the owner, senders kept as written, received
+        documents listed twice or already registered (registry.imports.duplicates)."""
         notices = [
             ngettext(
                 "%(count)d row carries the issuer abbreviation “%(abbreviation)s”, not the register owner's "
@@ -401,6 +409,8 @@ class RowValidator:
             % {"name": name, "rows": row_list(rows)}
             for name, rows in self.unmatched_senders.items()
         )
+        if self.received is not None:
+            notices.extend(self.received.notices())
         return notices
 
 

@@ -141,3 +141,54 @@ def test_the_next_registered_document_follows_the_imported_arrival_numbers(incom
     )
 
     assert received.arrival_number == 4
+
+
+@pytest.mark.django_db
+def test_documents_already_received_or_listed_twice_are_imported_and_named(incoming_register, clerk, province):
+    """GIVEN a plan of the province registered from its delivery, and a book kept on
+    paper that lists it again (sender written differently) and lists another letter
+    twice WHEN the book is imported THEN every row is imported, and the notices name
+    the row already received, with its arrival number, and the two rows of the repeat;
+    the documents written by the import itself are not taken for duplicates."""
+    earlier = document_register_incoming(
+        register=incoming_register,
+        actor=clerk,
+        subject="Kế hoạch thông tin",
+        sender=province,
+        notation="141/KH-UBND",
+        received_at=datetime.datetime(2021, 8, 2, 9, tzinfo=HCM),
+    )
+    rows = [
+        row("05/08/2021", 2, "UY BAN NHAN DAN TINH KIEN GIANG", "Số 141/KH-UBND", "19/07/2021", "Kế hoạch thông tin"),
+        row("06/08/2021", 3, "Hội Nông dân xã Bình An", "12/CV-HND", "01/08/2021", "Mời họp"),  # row 3
+        row("06/08/2021", 4, "Hội Nông dân xã Bình An", "12/CV-HND", "01/08/2021", "Mời họp"),  # row 4
+        row("07/08/2021", 5, "UBND tỉnh", "142/KH-UBND", "19/07/2021", "Kế hoạch khác"),  # row 5
+        row("07/08/2021", 6, "Sở Nội vụ", "141/KH-UBND", "19/07/2021", "Cùng số, nơi gửi khác"),  # row 6
+    ]
+    report = register_import(register=incoming_register, file=book(rows), filename="den.xlsx", actor=clerk)
+
+    assert not report.refused
+    assert report.imported == 5
+    received = [notice for notice in report.notices if "already received" in notice]
+    assert received == [
+        f"Row 2: 141/KH-UBND from {province.name} was already received, arrival number "
+        f"{earlier.arrival_number} in “{incoming_register.name}”."
+    ]
+    assert [notice for notice in report.notices if "same received document" in notice] == [
+        "Rows 3, 4 are the same received document: 12/CV-HND from Hội Nông dân xã Bình An."
+    ]
+
+
+@pytest.mark.django_db
+def test_the_duplicate_check_asks_the_database_once_per_chunk_of_notations(incoming_register, clerk, province):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.imports import duplicates
+
+    rows = [row("05/08/2021", n, "UBND tỉnh", f"{n}/KH-UBND", "19/07/2021", f"Kế hoạch {n}") for n in range(1, 31)]
+    with CaptureQueriesContext(connection) as queries:
+        report = register_import(register=incoming_register, file=book(rows), filename="den.xlsx", actor=clerk)
+    assert report.imported == 30
+    asked = [query["sql"] for query in queries if '"registry_document"."notation" IN' in query["sql"]]
+    assert len(asked) == 1, f"one query for up to {duplicates.CHUNK} notations"
