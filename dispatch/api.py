@@ -360,7 +360,7 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submi
         responses={200: SubmissionSerializer, **error_responses(400, 401, 403, 404, 409)},
         description=_("Returns the report for revision, saying why; the organization submits a new version."),
     )
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         user = request_user(request)
         serializer = ReturnSerializer(data=request.data)

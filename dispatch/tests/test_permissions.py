@@ -258,8 +258,7 @@ REQUESTS: dict[tuple[str, str], Callable[[SimpleNamespace], Call]] = {
     ),
     ("submission-detail", "get"): lambda o: Call(f"/api/v1/submissions/{o.submission.pk}/"),
     ("submission-accept", "post"): lambda o: Call(f"/api/v1/submissions/{o.submission.pk}/accept/"),
-    # The action is the method `return_` (a keyword otherwise), hence the URL name.
-    ("submission-return-", "post"): lambda o: Call(
+    ("submission-return", "post"): lambda o: Call(
         f"/api/v1/submissions/{o.submission.pk}/return/", {"reason": "Thiếu số liệu năm 2023"}
     ),
     ("submission-file", "get"): lambda o: Call(f"/api/v1/submissions/{o.submission.pk}/files/{o.attachment.pk}/"),
@@ -350,7 +349,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
         "cai_be": REVIEWED_AT_CAI_BE,
         "ben_tre": SEEN_BY_BEN_TRE,
     },
-    ("submission-return-", "post"): {
+    ("submission-return", "post"): {
         "tien_giang": MANAGED_BY_TIEN_GIANG,
         "cai_be": REVIEWED_AT_CAI_BE,
         "ben_tre": SEEN_BY_BEN_TRE,
