@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import DomainError, NotFound
+from core.stored_files import hold_stored_files
 from core.text import clean_text
 from recipients.models import User
 from registry.imports.admin import importable_registers
@@ -80,6 +81,7 @@ def import_job_start(
     check_upload_size(upload)
     filename = clean_text(upload.name or "", label=_("File name"), field="file", max_length=255) or "register"
     job = ImportJob(register=register, filename=filename, dry_run=dry_run, language=language, created_by=actor)
+    hold_stored_files()
     job.file.save(filename, upload, save=False)
     job.save()
     audit_record(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.errors import DomainError
 from core.files import DOCX, JPEG, ODS, ODT, PDF, PNG, TIFF, XLSX, FileKind, detect_file_kind
+from core.stored_files import hold_stored_files
 from core.text import clean_text
 from recipients.models import User
 from registry.clearance import require_clearance
@@ -67,7 +68,8 @@ def check_upload(upload: UploadedFile, kinds: Sequence[FileKind]) -> FileKind:
 def store_attachment(
     *, document: Document, upload: UploadedFile, kind: FileKind, uploaded_by: User, description: str = ""
 ) -> Attachment:
-    """Stores a checked upload (see check_upload) as an attachment of the document and records it."""
+    """Stores a checked upload (see check_upload) as an attachment of the document
+    and records it, inside the caller's transaction."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -83,7 +85,9 @@ def store_attachment(
         uploaded_by=uploaded_by,
     )
     # Content-addressed: the same file is stored once however often it is
-    # attached, and a blob left by a rolled-back transaction is harmless.
+    # attached. Held so that no purge removes a file found here already stored
+    # before this attachment's row commits (core.stored_files).
+    hold_stored_files()
     path = attachment_path(attachment, name)
     if not default_storage.exists(path):
         path = default_storage.save(path, upload)

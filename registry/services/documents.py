@@ -1,5 +1,6 @@
 """Drafting, correcting, deleting drafts and withdrawing documents."""
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, diff, snapshot
 from core.errors import Conflict, DomainError
 from core.events import send_event_on_commit
+from core.stored_files import stored_files_release
 from core.text import clean_text
 from recipients.models import User
 from registry.clearance import require_clearance
@@ -261,7 +263,11 @@ def document_delete_draft(*, document: Document, actor: User) -> None:
     audit_record(
         actor=actor, action="document.delete_draft", obj=document, changes=diff(snapshot(document, AUDITED_FIELDS), {})
     )
+    files = list(document.attachments.values_list("file", flat=True))
     document.delete()
+    if files:
+        # Its files go with it, unless another document's attachment is the same file.
+        transaction.on_commit(functools.partial(stored_files_release, files), robust=True)
 
 
 @transaction.atomic
