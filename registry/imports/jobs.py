@@ -179,8 +179,16 @@ def import_job_run(*, job_id: int) -> str:
     progress = ProgressWriter(job.pk)
     progress.lock_run()
     try:
-        with translation.override(job.language or settings.LANGUAGE_CODE):
+        # The documents and the outcome commit together: a worker stopped in
+        # between would otherwise leave an import that committed looking like
+        # one that never finished, which import_job_check_run reports as
+        # "nothing was imported".
+        with translation.override(job.language or settings.LANGUAGE_CODE), transaction.atomic():
             report = _import(job, progress)
+            job.rows = report.rows
+            job.imported = report.imported
+            job.error_count = len(report.errors)
+            _save_outcome(job, progress, status=ImportJobStatus.DONE, report=report_data(report))
     except DomainError as error:
         # The uploader may no longer import into the register (role or organization changed).
         _finish(job, progress, status=ImportJobStatus.FAILED, report={"failure": error.message})
@@ -191,11 +199,6 @@ def import_job_run(*, job_id: int) -> str:
                 "The import stopped on an unexpected error; nothing was imported. Try again or ask the administrator."
             )
         _finish(job, progress, status=ImportJobStatus.FAILED, report={"failure": failure})
-    else:
-        job.rows = report.rows
-        job.imported = report.imported
-        job.error_count = len(report.errors)
-        _finish(job, progress, status=ImportJobStatus.DONE, report=report_data(report))
     finally:
         progress.close()
     return job.status
@@ -219,6 +222,13 @@ def _import(job: ImportJob, progress: ProgressWriter) -> ImportReport:
 def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, report: dict[str, Any]) -> None:
     # The outcome is saved before the run's lock goes with its connection: a page
     # polling in between would otherwise find a job importing with no run behind it.
+    if status == ImportJobStatus.FAILED:  # the import's counts, if it got that far, were rolled back with it
+        job.rows = job.imported = job.error_count = 0
+    _save_outcome(job, progress, status=status, report=report)
+    progress.close()
+
+
+def _save_outcome(job: ImportJob, progress: ProgressWriter, *, status: str, report: dict[str, Any]) -> None:
     job.status = status
     job.report = report
     job.finished_at = timezone.now()
@@ -236,7 +246,6 @@ def _finish(job: ImportJob, progress: ProgressWriter, *, status: str, report: di
             "rows_total",
         ]
     )
-    progress.close()
 
 
 def _run_stopped(job: ImportJob, now: datetime.datetime) -> bool:

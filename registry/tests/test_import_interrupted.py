@@ -98,6 +98,28 @@ def test_each_run_takes_its_lock(job, monkeypatch):
     assert calls == [job.pk]
 
 
+@pytest.mark.django_db
+def test_the_documents_and_the_outcome_commit_together(job, monkeypatch):
+    """GIVEN a run whose outcome cannot be saved once its rows are written (as if
+    the worker stopped there) THEN its documents are not kept either: the job,
+    failed, says nothing was imported, and that is true."""
+    real_save = jobs._save_outcome
+
+    def failing_save(job_row, progress, *, status, report):
+        if status == ImportJobStatus.DONE:
+            assert Document.objects.exists(), "the rows were written before the outcome"
+            raise OSError("the worker stopped")
+        real_save(job_row, progress, status=status, report=report)
+
+    monkeypatch.setattr(jobs, "_save_outcome", failing_save)
+    assert import_job_run(job_id=job.pk) == ImportJobStatus.FAILED
+    assert not Document.objects.exists()
+    assert not AuditEvent.objects.filter(action="register.import").exists()
+    job.refresh_from_db()
+    assert (job.status, job.rows, job.imported) == (ImportJobStatus.FAILED, 0, 0)
+    assert "nothing was imported" in job.report["failure"]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_a_run_holding_its_lock_is_left_running_until_its_connection_goes(job):
