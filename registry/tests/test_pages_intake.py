@@ -19,7 +19,7 @@ from django.test import Client
 
 from recipients.models import Role
 from registry.models import Direction, Document
-from registry.tests.test_intake_matching import EXAMPLES, demo, received  # noqa: F401 - fixtures
+from registry.tests.intake_directory import EXAMPLES, demo_directory, received
 from registry.views.intake_forms import STAGE_DIRECTORY
 from tests.factories import OrganizationFactory, RegisterFactory, UserFactory, doc_type
 
@@ -34,7 +34,12 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def board(demo):  # noqa: F811 - the fixture imported above
+def demo(db):
+    return demo_directory()
+
+
+@pytest.fixture
+def board(demo):
     return demo.organizations["kg.btgtu"]
 
 
@@ -169,7 +174,7 @@ def test_the_incoming_page_links_here(clerk, incoming):
 
 
 @pytest.mark.django_db
-def test_pasted_text_fills_the_registration_form(demo, clerk, incoming):  # noqa: F811
+def test_pasted_text_fills_the_registration_form(demo, clerk, incoming):
     """GIVEN the Sở TT&TT's letter, and Chỉ thị 07-CT/TU registered earlier WHEN its text is
     pasted THEN the form holds the sender (matched for sure), date, type and subject, and
     beside it the candidates, the parser's warning and the cited directive as a link."""
@@ -198,7 +203,7 @@ def test_pasted_text_fills_the_registration_form(demo, clerk, incoming):  # noqa
 
 
 @pytest.mark.django_db
-def test_the_earliest_deadline_becomes_the_handling_deadline(demo, clerk, incoming):  # noqa: F811
+def test_the_earliest_deadline_becomes_the_handling_deadline(demo, clerk, incoming):
     response = client_for(clerk).post(URL, {"step": "read", "text": PARTY_PLAN})
 
     assert selected(response, "sender") == [str(demo.organizations["tg.tu"].pk)]
@@ -231,7 +236,7 @@ def test_an_ambiguous_issuer_is_offered_not_chosen(clerk, incoming):
 
 
 @pytest.mark.django_db
-def test_the_clerk_registers_what_was_read(demo, clerk, incoming):  # noqa: F811
+def test_the_clerk_registers_what_was_read(demo, clerk, incoming):
     client = client_for(clerk)
     read = client.post(URL, {"step": "read", "text": PARTY_PLAN})
 
@@ -253,7 +258,7 @@ def test_the_clerk_registers_what_was_read(demo, clerk, incoming):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_a_mistake_comes_back_next_to_its_field_with_the_suggestions(demo, clerk, incoming):  # noqa: F811
+def test_a_mistake_comes_back_next_to_its_field_with_the_suggestions(demo, clerk, incoming):
     client = client_for(clerk)
     read = client.post(URL, {"step": "read", "text": STATE_LETTER})
 
@@ -280,7 +285,7 @@ def test_an_altered_intake_only_loses_the_suggestions(clerk, incoming):
 
 
 @pytest.mark.django_db
-def test_a_duplicate_is_shown_with_the_suggestions_and_confirmed(demo, clerk, incoming):  # noqa: F811
+def test_a_duplicate_is_shown_with_the_suggestions_and_confirmed(demo, clerk, incoming):
     client = client_for(clerk)
     read = client.post(URL, {"step": "read", "text": PARTY_PLAN})
     assert client.post(URL, registration(read)).status_code == 302
@@ -299,7 +304,7 @@ def test_a_duplicate_is_shown_with_the_suggestions_and_confirmed(demo, clerk, in
 
 
 @pytest.mark.django_db
-def test_an_uploaded_word_file_is_read_and_attached(demo, clerk, incoming):  # noqa: F811
+def test_an_uploaded_word_file_is_read_and_attached(demo, clerk, incoming):
     client = client_for(clerk)
     upload = SimpleUploadedFile("cong-van-stttt.docx", docx_of(STATE_LETTER))
 
@@ -321,7 +326,7 @@ def test_an_uploaded_word_file_is_read_and_attached(demo, clerk, incoming):  # n
 
 
 @pytest.mark.django_db
-def test_an_uploaded_text_file_is_read_but_not_kept(demo, clerk, incoming):  # noqa: F811
+def test_an_uploaded_text_file_is_read_but_not_kept(demo, clerk, incoming):
     client = client_for(clerk)
     upload = SimpleUploadedFile("95-KH-TU.txt", PARTY_PLAN.encode("utf-16"))  # Notepad's "Unicode"
 
@@ -335,7 +340,7 @@ def test_an_uploaded_text_file_is_read_but_not_kept(demo, clerk, incoming):  # n
 
 
 @pytest.mark.django_db
-def test_a_kept_file_of_another_user_or_gone_is_not_attached(demo, clerk, incoming):  # noqa: F811
+def test_a_kept_file_of_another_user_or_gone_is_not_attached(demo, clerk, incoming):
     client = client_for(clerk)
     read = client.post(URL, {"step": "read", "file": SimpleUploadedFile("a.docx", docx_of(PARTY_PLAN))})
     colleague = UserFactory(organization=clerk.organization, role=Role.CLERK)
@@ -438,7 +443,7 @@ def letter(size: int) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [2, 20])
-def test_reading_takes_the_same_queries_for_a_long_document(demo, clerk, incoming, size, django_assert_max_num_queries):  # noqa: F811
+def test_reading_takes_the_same_queries_for_a_long_document(demo, clerk, incoming, size, django_assert_max_num_queries):
     for index in range(size):
         received(incoming, clerk, f"{index + 1}-CT/TU", "Tỉnh ủy Kiên Giang")
     client = client_for(clerk)
