@@ -12,8 +12,12 @@ password then does not help, so guessing cannot go on.
 Each attempt takes its place in the counts before the password is checked, and
 gives it back if it is refused or succeeds: a burst of parallel requests (each
 spends a while hashing) cannot slip more guesses past the limit than it allows.
-Should the cache fail, logins go on without limits (the error is logged, the
-failures still audited) rather than nobody being able to sign in.
+
+Should the cache fail (Redis down), the limits hold on what the audit trail
+recorded: the `auth.login_failed` events of the last window from the client's
+address (the address itself, not its IPv6 /64), for the username and in all.
+Guessing cannot go on through an outage, and nobody is locked out by it. That
+count is a sliding window, and a success does not clear it; the error is logged.
 """
 
 import hashlib
@@ -23,18 +27,22 @@ import math
 import time
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.audit import audit_record
 from core.context import current_request_context
 from core.errors import DomainError
+from core.models import AuditEvent
 
 if TYPE_CHECKING:
     from recipients.models import User
@@ -149,14 +157,40 @@ def _retry_after(counter: _Counter, window: int) -> int:
 
 
 def _count(counters: tuple[_Counter, _Counter], window: int) -> list[int] | None:
-    """Counts the attempt; None when the cache fails. Logins then go on
-    unlimited rather than nobody signing in while Redis is down: the failures
-    are still audited, and the error is logged for whoever runs the servers."""
+    """Counts the attempt; None when the cache fails (the error is logged for
+    whoever runs the servers): the audit trail counts instead (_Recorded)."""
     try:
         return [_take(counter, window) for counter in counters]
     except Exception:  # whatever the cache backend raises
-        logger.exception("login limits are off: the cache failed to count a login attempt")
+        logger.exception("login limits count from the audit trail: the cache failed to count a login attempt")
         return None
+
+
+class _Recorded:
+    """The failures the audit trail recorded in the last window from the
+    client's address: for the username, and in all (the counters' order)."""
+
+    def __init__(self, username: str, window: int) -> None:
+        self.window = window
+        since = timezone.now() - timedelta(seconds=window)
+        address = current_request_context().ip_address
+        # ip_address=None finds the failures of clients of no known address, as the cache's "unknown" bucket.
+        by_address = AuditEvent.objects.filter(action="auth.login_failed", occurred_at__gt=since, ip_address=address)
+        self.failures: tuple[QuerySet[AuditEvent], QuerySet[AuditEvent]] = (
+            by_address.filter(data__username__iexact=username[:_AUDITED_USERNAME_LENGTH]),
+            by_address,
+        )
+
+    def counts(self) -> list[int]:
+        """This attempt's place in each count, as _take gives it."""
+        return [failures.count() + 1 for failures in self.failures]
+
+    def retry_after(self, index: int) -> int:
+        """Seconds until the oldest failure of the count leaves the window."""
+        oldest = self.failures[index].aggregate(oldest=Min("occurred_at"))["oldest"]
+        if oldest is None:
+            return self.window
+        return max(1, math.ceil((oldest + timedelta(seconds=self.window) - timezone.now()).total_seconds()))
 
 
 def _forget_success(user_counter: _Counter, address_counter: _Counter) -> None:
@@ -178,39 +212,43 @@ def login_authenticate(*, request: HttpRequest | None, username: str, password: 
     window = settings.DOCREG_LOGIN_WINDOW
     counters = _counters(username)
     counts = _count(counters, window)
-    if counts is not None:
-        exceeded = [counter for counter, count in zip(counters, counts, strict=True) if count > counter.limit]
-        if exceeded:
+    recorded = None
+    if counts is None:
+        recorded = _Recorded(username, window)
+        counts = recorded.counts()
+
+    def retry_after(index: int) -> int:
+        return _retry_after(counters[index], window) if recorded is None else recorded.retry_after(index)
+
+    exceeded = [index for index, counter in enumerate(counters) if counts[index] > counter.limit]
+    if exceeded:
+        if recorded is None:
             for counter in counters:
                 _give_back(counter)
-            retry_after = max(_retry_after(counter, window) for counter in exceeded)
-            logger.warning(
-                "login refused: too many failures (%s) for username %r from %s; retry after %d s",
-                ", ".join(counter.scope for counter in exceeded),
-                username[:_AUDITED_USERNAME_LENGTH],
-                current_request_context().ip_address,
-                retry_after,
-            )
-            raise LoginLocked(retry_after=retry_after)
+        wait = max(retry_after(index) for index in exceeded)
+        logger.warning(
+            "login refused: too many failures (%s) for username %r from %s; retry after %d s",
+            ", ".join(counters[index].scope for index in exceeded),
+            username[:_AUDITED_USERNAME_LENGTH],
+            current_request_context().ip_address,
+            wait,
+        )
+        raise LoginLocked(retry_after=wait)
 
     user = authenticate(request, username=username, password=password)
     if user is not None:
-        if counts is not None:
+        if recorded is None:
             _forget_success(*counters)
         return user
 
     audited_username = username[:_AUDITED_USERNAME_LENGTH]
     with transaction.atomic():
         audit_record(actor=None, action="auth.login_failed", data={"username": audited_username})
-        for counter, count in zip(counters, counts or [], strict=False):
-            if count == counter.limit:
+        for index, counter in enumerate(counters):
+            if counts[index] == counter.limit:
                 audit_record(
                     actor=None,
                     action="auth.login_locked",
-                    data={
-                        "username": audited_username,
-                        "scope": counter.scope,
-                        "retry_after": _retry_after(counter, window),
-                    },
+                    data={"username": audited_username, "scope": counter.scope, "retry_after": retry_after(index)},
                 )
     return None

@@ -321,9 +321,7 @@ def test_counts_in_redis_are_shared_and_expire_with_the_window(user: User, setti
         connection.close()
 
 
-def test_logins_go_on_unlimited_while_the_cache_is_down(user: User, settings: Any, caplog: Any) -> None:
-    """GIVEN a cache that cannot be reached
-    THEN logins still work (no 500), failures are still audited, and the outage is logged."""
+def _cache_down(settings: Any) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -331,9 +329,35 @@ def test_logins_go_on_unlimited_while_the_cache_is_down(user: User, settings: An
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    for _ in range(4):
-        assert api_login(user.username, WRONG).status_code == 400
-    assert api_accepted(api_login(user.username, PASSWORD))
-    assert AuditEvent.objects.filter(action="auth.login_failed").count() == 4
-    assert not AuditEvent.objects.filter(action="auth.login_locked").exists()
-    assert "login limits are off" in caplog.text
+
+
+def test_while_the_cache_is_down_the_audit_trail_keeps_the_limit(user: User, settings: Any, caplog: Any) -> None:
+    """GIVEN a cache that cannot be reached
+    THEN logins still work (no 500), failures are still audited and the outage is logged,
+    and the failures the audit trail recorded lock the username as the cache would have."""
+    _cache_down(settings)
+    with time_machine.travel(START, tick=False) as traveller:
+        assert api_accepted(api_login(user.username, PASSWORD))
+        for _ in range(3):
+            assert api_login(user.username, WRONG).status_code == 400
+            traveller.shift(60)
+        locked = api_login(user.username, PASSWORD)
+        assert locked.status_code == 429
+        # The first failure leaves the window WINDOW seconds after it was made.
+        assert locked["Retry-After"] == str(WINDOW - 180)
+        assert api_accepted(api_login(user.username, PASSWORD, address=OTHER_ADDRESS))
+
+        traveller.shift(WINDOW - 180)
+        assert api_accepted(api_login(user.username, PASSWORD))
+    assert AuditEvent.objects.filter(action="auth.login_failed").count() == 3
+    [event] = AuditEvent.objects.filter(action="auth.login_locked")
+    assert event.data == {"username": user.username, "scope": "username", "retry_after": WINDOW - 120}
+    assert "count from the audit trail" in caplog.text
+
+
+def test_while_the_cache_is_down_an_address_is_limited_across_usernames(user: User, settings: Any) -> None:
+    _cache_down(settings)
+    for index in range(5):
+        assert api_login(f"nguoi_{index}", WRONG).status_code == 400
+    assert api_login(user.username, PASSWORD).status_code == 429
+    assert api_accepted(api_login(user.username, PASSWORD, address=OTHER_ADDRESS))
