@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.tasks import TaskResultStatus
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from config.settings import env_positive_ints
@@ -328,6 +329,15 @@ def test_schedule_reminders_twice_leaves_one_waiting_run(db_tasks, settings):
         "Next reminder run: 23/11/2023 06:00 (Asia/Ho_Chi_Minh), scheduled.",
         "Next reminder run: 23/11/2023 06:00 (Asia/Ho_Chi_Minh), already waiting.",
     ]
+
+
+@pytest.mark.django_db
+def test_schedule_reminders_speaks_the_office_language(db_tasks, settings):
+    settings.DOCREG_REMINDER_HOUR = 6
+    out = io.StringIO()
+    with time_machine.travel(at(2023, 11, 23, 5, 30), tick=False), translation.override("vi"):
+        call_command("schedule_reminders", stdout=out)
+    assert out.getvalue() == "Lần nhắc hạn tiếp theo: 23/11/2023 06:00 (Asia/Ho_Chi_Minh), đã lên lịch.\n"
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.tasks.exceptions import InvalidTask, InvalidTaskBackend
+from django.utils.translation import gettext as _
 from rq.serializers import JSONSerializer
 
 from core.tasks_rq import DjangoSimpleWorker, DjangoWorker, RQBackend
@@ -68,7 +69,10 @@ class Command(BaseCommand):
         )
         # A forked work horse must not share the parent's database connection.
         connections.close_all()
-        self.stdout.write(f"Working on {', '.join(queue.name for queue in queues)} as {worker.name}.")
+        self.stdout.write(
+            _("Working on %(queues)s as %(worker)s.")
+            % {"queues": ", ".join(queue.name for queue in queues), "worker": worker.name}
+        )
         worker.work(
             burst=options["burst"],
             with_scheduler=options["with_scheduler"],

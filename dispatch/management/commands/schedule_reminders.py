@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.time import office_timezone
 from dispatch.tasks import schedule_daily_reminders
@@ -17,5 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         run_after, scheduled = schedule_daily_reminders()
         when = timezone.localtime(run_after, office_timezone()).strftime("%d/%m/%Y %H:%M")
-        state = "scheduled" if scheduled else "already waiting"
-        self.stdout.write(f"Next reminder run: {when} ({office_timezone().key}), {state}.")
+        message = (
+            _("Next reminder run: %(when)s (%(zone)s), scheduled.")
+            if scheduled
+            else _("Next reminder run: %(when)s (%(zone)s), already waiting.")
+        )
+        self.stdout.write(message % {"when": when, "zone": office_timezone().key})

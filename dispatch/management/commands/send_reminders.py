@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from dispatch.services.reminders import reminders_send
 
@@ -32,15 +33,26 @@ class Command(BaseCommand):
         for reminder in run.reminders:
             assignment = reminder.assignment
             self.stdout.write(
-                f"{reminder.get_kind_display()} ({reminder.days}): {assignment.organization_name}"
-                f" — {assignment.obligation.title} (due {assignment.due_on:%d/%m/%Y})"
-                f" → {reminder.notified_users} users, {', '.join(reminder.emails) or 'no email'}"
+                _("%(kind)s (%(days)s): %(organization)s — %(title)s (due %(due)s) → %(users)s users, %(emails)s")
+                % {
+                    "kind": reminder.get_kind_display(),
+                    "days": reminder.days,
+                    "organization": assignment.organization_name,
+                    "title": assignment.obligation.title,
+                    "due": f"{assignment.due_on:%d/%m/%Y}",
+                    "users": reminder.notified_users,
+                    "emails": ", ".join(reminder.emails) or _("no email"),
+                }
             )
         counts = run.counts()
         self.stdout.write(
-            f"Reminders of {run.today:%d/%m/%Y}: {counts['due_soon']} due soon, {counts['overdue']} overdue; "
-            f"{counts['notifications']} notifications, {counts['emails_sent']} emails sent, "
-            f"{counts['email_failures']} emails failed."
+            _(
+                "Reminders of %(day)s: %(due_soon)s due soon, %(overdue)s overdue; %(notifications)s notifications, "
+                "%(emails_sent)s emails sent, %(email_failures)s emails failed."
+            )
+            % {"day": f"{run.today:%d/%m/%Y}", **counts}
         )
         if run.email_failures:
-            self.stderr.write(f"{run.email_failures} reminder emails could not be sent; see the log.")
+            self.stderr.write(
+                _("%(count)s reminder emails could not be sent; see the log.") % {"count": run.email_failures}
+            )

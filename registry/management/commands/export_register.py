@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from registry.books import BookKind, register_book
@@ -40,5 +41,10 @@ class Command(BaseCommand):
             with book.file, output.open("wb") as target:
                 shutil.copyfileobj(book.file, target)
         except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
-        self.stdout.write(f"Wrote {output}: {book.rows} documents, {book.kind} book of {book.year}.")
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": output, "error": error.strerror or error}
+            ) from None
+        self.stdout.write(
+            _("Wrote %(path)s: %(rows)s documents, the %(kind)s book of %(year)s.")
+            % {"path": output, "rows": book.rows, "kind": book.kind, "year": book.year}
+        )

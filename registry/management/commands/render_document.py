@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from registry.rendering import FORMATS, document_filename, printable_document, render
@@ -28,9 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         file_format: str = options["format"]
         if options["archival"] and file_format != "pdf":
-            raise CommandError("--archival applies to PDF only.")
+            raise CommandError(_("--archival applies to PDF only."))
         if not 1 <= options["id"] <= MAX_ID:
-            raise CommandError(f"No document {options['id']}.")
+            raise CommandError(_("No document %(id)s.") % {"id": options["id"]})
         try:
             document = printable_document(pk=options["id"])
             content = render(document=document, file_format=file_format, archival=options["archival"])
@@ -48,5 +49,7 @@ class Command(BaseCommand):
         try:
             path.write_bytes(content)
         except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from error
-        self.stdout.write(f"{path} ({len(content)} bytes)")
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error.strerror or error}
+            ) from error
+        self.stdout.write(_("%(path)s (%(bytes)s bytes)") % {"path": path, "bytes": len(content)})
