@@ -16,13 +16,18 @@ Progress while the import runs: register_import reports the rows read every
 PROGRESS_EVERY rows from inside its transaction, so the counts are written on
 a second database connection that others can read at once. SQLite lets one
 writer at a time, and the import is that writer until it commits: there the
-job only says it is importing, then finished.
+counts go to a small file beside the database instead (progress_path), which
+the page reads while the job runs (import_job_progress); the run removes it
+when it ends.
 """
 
 import datetime
+import json
 import logging
+import os
 import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -98,9 +103,26 @@ def import_job_start(
     return job
 
 
+def progress_path(job_id: int) -> Path:
+    """SQLite: where a running import's counts are kept (see the module's docstring)."""
+    return Path(settings.VAR_DIR) / "import-progress" / f"{job_id}.json"
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int | None]:
+    """The rows read so far and the rows in the file: on SQLite, while the job
+    runs, from its progress file when there is one; otherwise from the row."""
+    if job.status == ImportJobStatus.RUNNING and connection.vendor == "sqlite":
+        try:
+            counts = json.loads(progress_path(job.pk).read_text(encoding="utf-8"))
+            return int(counts["read"]), None if counts["total"] is None else int(counts["total"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not written yet, or just removed: the row says enough
+    return job.rows_read, job.rows_total
+
+
 class ProgressWriter:
     """register_import's progress callback: the rows read so far, written on a
-    connection of its own (see the module's docstring); nothing on SQLite."""
+    connection of its own, or on SQLite to a file (see the module's docstring)."""
 
     def __init__(self, job_id: int, *, enabled: bool | None = None) -> None:
         self.job_id = job_id
@@ -113,6 +135,7 @@ class ProgressWriter:
         self.connection: BaseDatabaseWrapper | None = (
             connections.create_connection(DEFAULT_DB_ALIAS) if enabled else None
         )
+        self.path = progress_path(job_id) if self.connection is None and connection.vendor == "sqlite" else None
 
     def lock_run(self) -> None:
         """Holds the run's advisory lock on this connection until it closes or
@@ -130,6 +153,7 @@ class ProgressWriter:
     def __call__(self, read: int, total: int | None) -> None:
         self.read, self.total = read, total
         if self.connection is None:
+            self._write_file()
             return
         quote = self.connection.ops.quote_name
         meta = ImportJob._meta
@@ -146,10 +170,26 @@ class ProgressWriter:
             logger.warning("Could not record the progress of import %s", self.job_id, exc_info=True)
             self.close()
 
+    def _write_file(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Written whole, then put in place: a reader never finds half a file.
+            partial = self.path.with_suffix(".tmp")
+            partial.write_text(json.dumps({"read": self.read, "total": self.total}), encoding="utf-8")
+            os.replace(partial, self.path)
+        except OSError:
+            logger.warning("Could not record the progress of import %s", self.job_id, exc_info=True)
+            self.path = None
+
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
 
 
 def report_data(report: ImportReport) -> dict[str, Any]:

@@ -39,7 +39,13 @@ from registry.books.export import book_kinds
 from registry.books.layouts import LAYOUTS, BookLines
 from registry.books.selectors import book_documents, book_register, follow_up_lines, outgoing_lines
 from registry.imports.admin import importable_registers
-from registry.imports.jobs import import_job_check_run, import_job_get, import_job_list, import_job_start
+from registry.imports.jobs import (
+    import_job_check_run,
+    import_job_get,
+    import_job_list,
+    import_job_progress,
+    import_job_start,
+)
 from registry.models import Confidentiality, Direction, Document, ImportJob, ImportJobStatus, Register
 from registry.selectors import SENT_STATUSES, register_list, visible_documents
 from registry.services.access import Access, documents_access_record
@@ -277,11 +283,12 @@ class ProgressBar:
 def progress_of(job: ImportJob) -> ProgressBar:
     if job.is_finished:
         return ProgressBar(100.0, job.rows_read, job.rows_total)
-    if job.status == ImportJobStatus.RUNNING and job.rows_total:
-        return ProgressBar(min(100.0, 100 * job.rows_read / job.rows_total), job.rows_read, job.rows_total)
     if job.status == ImportJobStatus.QUEUED:
         return ProgressBar(0.0, 0, None)
-    return ProgressBar(None, job.rows_read, job.rows_total)
+    read, total = import_job_progress(job)
+    if job.status == ImportJobStatus.RUNNING and total:
+        return ProgressBar(min(100.0, 100 * read / total), read, total)
+    return ProgressBar(None, read, total)
 
 
 @dataclass(frozen=True)
