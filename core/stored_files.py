@@ -52,7 +52,8 @@ LISTED = 100
 @dataclass
 class StoredFilesPurge:
     """What a purge found: the files it removed (or, in a dry run, would remove)
-    with their total size, and the unreferenced files it left for being recent."""
+    with their total size, how many files it looked at, and how many more it
+    left unlooked at for being recent."""
 
     removed: list[str] = field(default_factory=list)
     removed_bytes: int = 0
